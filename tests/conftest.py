@@ -1,0 +1,23 @@
+"""Hypothesis profiles: 'ci' (the default: fixed example counts, no deadline, derandomised, so a
+run is reproducible), 'dev' (more examples, random) and 'intense' (deep fuzzing).
+
+Choose one with HYPOTHESIS_PROFILE=intense pytest ...
+"""
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+_common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                                     HealthCheck.data_too_large])
+settings.register_profile("ci", max_examples=25, derandomize=True, print_blob=True, **_common)
+settings.register_profile("dev", max_examples=60, **_common)
+settings.register_profile("intense", max_examples=600, **_common)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)

@@ -1,0 +1,95 @@
+"""tinygrad_edu: reverse-mode automatic differentiation on numpy, shaped like PyTorch.
+
+``import tinygrad_edu as torch`` and PyTorch tutorial code runs with only its imports changed.
+Start with :class:`Value` (alias :class:`Tensor`) and :func:`tensor`.
+"""
+
+from . import autograd, nn, optim, utils
+from .creation import (
+    arange,
+    as_tensor,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .explain import explain
+from .function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .functions import (
+    abs,
+    cat,
+    clamp,
+    concatenate,
+    cos,
+    exp,
+    flatten,
+    is_tensor,
+    log,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    numel,
+    permute,
+    pow,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    sqrt,
+    square,
+    squeeze,
+    stack,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    where,
+)
+from .random import Generator, initial_seed, manual_seed, seed
+from .serialization import load, save
+from .value import (
+    Tensor,
+    Value,
+    bool_,
+    float32,
+    float64,
+    get_default_dtype,
+    int32,
+    int64,
+    set_default_dtype,
+)
+
+float = float32  # noqa: A001 - torch.float is float32
+double = float64
+long = int64
+bool = bool_  # noqa: A001
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value", "Tensor", "Function", "tensor", "as_tensor", "from_numpy", "zeros", "ones",
+    "zeros_like", "ones_like", "full", "full_like", "empty", "arange", "linspace", "eye", "rand",
+    "randn", "randint", "rand_like", "randn_like", "randperm", "manual_seed", "seed",
+    "initial_seed", "Generator", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+    "unsqueeze", "squeeze", "cat", "concatenate", "stack", "relu", "sigmoid", "tanh", "exp", "log",
+    "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "where", "clamp", "pow",
+    "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
+    "is_tensor", "float32", "float64", "int32", "int64", "bool_", "float", "double", "long",
+    "save", "load", "set_default_dtype", "get_default_dtype", "explain", "autograd", "nn", "optim", "utils",
+]

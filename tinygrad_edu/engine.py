@@ -1,0 +1,262 @@
+"""Layer 1 (with function.py): the backward graph walk.
+
+``backward`` sorts the graph with an iterative depth-first search (no recursion, so a chain a
+million ops deep is fine), then visits the nodes from the output back to the inputs. At each node
+it calls the op's ``backward`` with the gradient that has arrived, and adds what comes out to the
+gradients of the node's inputs: to the next node's accumulator, or to a leaf's ``.grad``.
+
+Like function.py, this module only relies on the small ``GraphValue`` interface of Value.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import function as _fn
+from .function import _FREED, Function, GraphValue, set_grad_enabled
+
+__all__ = ["backward", "run_backward", "topological_order"]
+
+SECOND_BACKWARD = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you "
+    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling "
+    "backward."
+)
+
+
+def topological_order(roots: Sequence[Any]) -> list[Any]:
+    """Non-leaf values reachable from ``roots``, each after every value it was computed from.
+
+    An iterative post-order depth-first search: a value is appended once all of its inputs are.
+    """
+    order: list[Any] = []
+    visited: set[Function] = set()
+    stack: list[Any] = []
+    for root in roots:
+        if root.grad_fn is not None:
+            stack.append(root)
+    while stack:
+        v = stack.pop()
+        if v is None:  # marker: every input of the value below it is done
+            order.append(stack.pop())
+            continue
+        node = v.grad_fn
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append(v)
+        stack.append(None)
+        for p in node.parents:
+            if p is not None and p.grad_fn is not None and p.grad_fn not in visited:
+                stack.append(p)
+    return order
+
+
+def _seed(root: Any, gradient: Any) -> Any:
+    data = root.data
+    if gradient is None:
+        if data.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs (this output has shape "
+                f"{tuple(data.shape)}). Reduce it first (e.g. loss.sum() or loss.mean()), or pass "
+                f"the upstream gradient: y.backward(gradient) with gradient.shape == y.shape."
+            )
+        return np.ones_like(data)[()] if not data.shape else np.ones_like(data)
+    g = gradient.data if isinstance(gradient, GraphValue) and not _fn._grad_enabled else gradient
+    if isinstance(g, GraphValue):
+        return g
+    g = np.asarray(g, dtype=data.dtype)
+    if g.shape != data.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[0] has a shape of {tuple(g.shape)} and output[0] has a "
+            f"shape of {tuple(data.shape)}. The gradient passed to backward must match the output."
+        )
+    return g[()] if not g.shape else g
+
+
+def backward(
+    root: Any,
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Sequence[Any] | None = None,
+) -> None:
+    """``root.backward(...)``: accumulate d(root)/d(leaf) into every leaf's ``.grad``."""
+    if not root._rg:
+        raise RuntimeError(
+            "element 0 of tensors does not require grad and does not have a grad_fn. Make sure a "
+            "leaf was created with requires_grad=True (or call .requires_grad_()) and that the "
+            "loss was not computed inside no_grad()."
+        )
+    seed = _seed(root, gradient)
+    if retain_graph is None:
+        retain_graph = create_graph
+    only = None
+    if inputs is not None:
+        only = {id(v) for v in inputs}
+    run_backward([root], [seed], retain_graph, create_graph, accumulate=True, only=only)
+
+
+def _check_saved(node: Function, out: Any) -> None:
+    """Raise if a value saved by ``node`` was modified in place after the forward pass."""
+    for i, p in enumerate(node.parents):
+        if p is not None and p._version != node._versions[i] and any(
+            s is p.data for s in node.saved_values
+        ):
+            break
+    else:
+        if out._version == 0 or not any(s is out.data for s in node.saved_values):
+            return
+        p = out
+    raise RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{p.data.dtype}{list(p.shape)}] is at version {p._version}, an input of "
+        f"{node.name()} expected an earlier version. Hint: do the in-place change (e.g. the "
+        f"optimizer step) after backward(), or use an out-of-place op."
+    )
+
+
+def _lift(node: Function, out: Any) -> tuple:
+    """Saved arrays as the graph's own Values, for a backward that is itself recorded."""
+    lifted = []
+    for s in node.saved_values:
+        for p in node.parents:
+            if p is not None and s is p.data:
+                lifted.append(p)
+                break
+        else:
+            lifted.append(out if s is out.data else s)
+    return tuple(lifted)
+
+
+def _leaf_grad(p: Any, g: Any, fresh: bool = False) -> Any:
+    """A gradient as it is stored on a leaf: its own array (``fresh``: g already is), in the
+    leaf's dtype."""
+    if isinstance(g, GraphValue):
+        return g
+    if type(g) is np.ndarray:
+        if fresh and g.dtype == p.data.dtype:
+            return g
+        return g.astype(p.data.dtype)  # astype copies, so no two leaves share one array
+    if isinstance(g, np.generic) and g.dtype == p.data.dtype:
+        return g
+    return np.asarray(g, dtype=p.data.dtype)[()]
+
+
+def run_backward(
+    roots: Sequence[Any],
+    seeds: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    accumulate: bool = True,
+    only: set[int] | None = None,
+    capture: dict[int, Any] | None = None,
+    trace: Callable[..., None] | None = None,
+) -> None:
+    """The walk shared by ``backward`` and ``autograd.grad``.
+
+    ``accumulate``: add into leaves' ``.grad`` (``backward``) or not (``grad``).
+    ``only``: ids of the values whose ``.grad`` may be written (``backward(inputs=...)``).
+    ``capture``: ids of values whose gradient is collected here instead (``autograd.grad``).
+    ``trace``: called at each node with what it received and sent (``explain``).
+    """
+    order = topological_order(roots)
+    for root, seed in zip(roots, seeds):
+        if create_graph and not isinstance(seed, GraphValue):
+            seed = root._from_op(seed, None)
+        if root.grad_fn is None:
+            _deliver_leaf(root, seed, accumulate, only, capture, create_graph)
+        else:
+            node = root.grad_fn
+            node._acc = seed if node._acc is None else node._acc + seed
+    with set_grad_enabled(create_graph):
+        for v in reversed(order):
+            node = v.grad_fn
+            g = node._acc
+            node._acc = None
+            if g is None:
+                continue
+            saved = node.saved_values
+            if saved is _FREED:
+                raise RuntimeError(SECOND_BACKWARD)
+            if v._retains_grad and accumulate:
+                v._grad = g if v._grad is None else v._grad + g
+            if capture is not None and id(v) in capture:
+                capture[id(v)] = g if capture[id(v)] is None else capture[id(v)] + g
+            if saved and node._epoch != _fn._inplace_epoch:
+                _check_saved(node, v)
+            if create_graph and saved:
+                node.saved_values = _lift(node, v)
+                try:
+                    grads = node.backward(node, g)
+                finally:
+                    node.saved_values = saved
+            else:
+                grads = node.backward(node, g)
+            if type(grads) is not tuple:
+                grads = (grads,)
+            parents = node.parents
+            if len(grads) != len(parents):
+                raise RuntimeError(
+                    f"function {node.name()} returned an incorrect number of gradients "
+                    f"(expected {len(parents)}, got {len(grads)}): backward must return one "
+                    f"gradient (or None) per positional input of forward"
+                )
+            if _fn._anomaly_enabled:
+                _fn._check_finite(type(node).__name__ + ".backward", grads, node)
+            if trace is not None:
+                trace(v, g, grads)
+            for i, p in enumerate(parents):
+                if p is None:
+                    continue
+                pg = grads[i]
+                if pg is None:
+                    continue
+                try:
+                    bad_shape = pg.shape != p.data.shape
+                except AttributeError:  # a Python number from a user's backward
+                    pg, bad_shape = np.asarray(pg, dtype=p.data.dtype)[()], p.data.shape != ()
+                if bad_shape:
+                    pg = _fix_shape(node, i, p, pg)
+                pn = p.grad_fn
+                if pn is None:
+                    _deliver_leaf(p, pg, accumulate, only, capture, create_graph)
+                else:
+                    pn._acc = pg if pn._acc is None else pn._acc + pg
+            if not retain_graph and saved:
+                node.saved_values = _FREED
+
+
+def _fix_shape(node: Function, i: int, p: Any, pg: Any) -> Any:
+    """A gradient whose shape differs from its input's: allow only size-preserving 0-d/1-element
+    differences (a Python float for a 0-d input); anything else is the op's bug, reported."""
+    shape = tuple(np.shape(pg))
+    if shape == () and p.data.shape == ():
+        return np.asarray(pg, dtype=p.data.dtype)[()]
+    raise RuntimeError(
+        f"Function {node.name()} returned an invalid gradient at index {i} - got {list(shape)} but "
+        f"expected shape compatible with {list(p.data.shape)}. A broadcasting op must sum the "
+        f"gradient back to its input's shape with unbroadcast(grad, x.shape)."
+    )
+
+
+def _deliver_leaf(
+    p: Any, g: Any, accumulate: bool, only: set[int] | None, capture: dict[int, Any] | None,
+    create_graph: bool,
+) -> None:
+    if capture is not None:
+        if id(p) in capture:
+            capture[id(p)] = g if capture[id(p)] is None else capture[id(p)] + g
+        return
+    if not accumulate or (only is not None and id(p) not in only):
+        return
+    if p._grad is None:
+        p._grad = _leaf_grad(p, g)
+    elif create_graph or isinstance(p._grad, GraphValue):
+        p._grad = p._grad + g
+    else:
+        p._grad = _leaf_grad(p, p._grad + g, fresh=True)

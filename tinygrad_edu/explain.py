@@ -1,0 +1,5 @@
+"""Placeholder, replaced below."""
+
+
+def explain(*a, **k):  # pragma: no cover
+    raise NotImplementedError

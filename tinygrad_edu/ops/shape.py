@@ -1,0 +1,131 @@
+"""Shape ops: they move or copy numbers without changing them, so backward moves them back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, unbroadcast
+
+
+class Reshape(Function):
+    """z = x viewed with a new shape.   dz/dx = identity (the gradient is reshaped back)"""
+
+    @staticmethod
+    def forward(ctx, x, *, shape):
+        ctx.shape = np.shape(x)
+        return np.reshape(x, shape) if shape else np.reshape(x, shape)[()]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class Permute(Function):
+    """z = x with its axes reordered.   dz/dx = the inverse reordering of the gradient"""
+
+    @staticmethod
+    def forward(ctx, x, *, axes):
+        ctx.inverse = tuple(np.argsort(axes))
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Permute.apply(grad, axes=ctx.inverse)
+
+
+class BroadcastTo(Function):
+    """z = x copied along broadcast axes.   dz/dx = sum of the gradient over the copies"""
+
+    @staticmethod
+    def forward(ctx, x, *, shape):
+        ctx.shape = np.shape(x)
+        return np.broadcast_to(x, shape) if shape else x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return unbroadcast(grad, ctx.shape)
+
+
+def _is_basic_index(index: Any) -> bool:
+    """True for indexes made of ints, slices, None and Ellipsis: they never repeat an element."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts
+    )
+
+
+class GetItem(Function):
+    """z = x[index].   dz/dx = the gradient scattered back into x's shape (added where repeated)"""
+
+    @staticmethod
+    def forward(ctx, x, *, index):
+        ctx.shape, ctx.index = np.shape(x), index
+        out = np.asarray(x)[index]
+        return out[()] if type(out) is np.ndarray and not out.shape else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterAdd.apply(grad, index=ctx.index, shape=ctx.shape)
+
+
+class ScatterAdd(Function):
+    """z = zeros(shape) with x added at index.   dz/dx = z's gradient read back at index
+
+    The adjoint of GetItem, so that indexing is twice differentiable.
+    """
+
+    @staticmethod
+    def forward(ctx, x, *, index, shape):
+        ctx.index = index
+        out = np.zeros(shape, dtype=np.result_type(x))
+        if _is_basic_index(index):
+            out[index] = x
+        else:
+            np.add.at(out, index, x)
+        return out if shape else out[()]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return GetItem.apply(grad, index=ctx.index)
+
+
+class Cat(Function):
+    """z = concatenate(x_1, ..., x_k) along axis.   dz/dx_j = the slice of the gradient for x_j"""
+
+    @staticmethod
+    def forward(ctx, *xs, axis=0):
+        ctx.axis = axis
+        ctx.sizes = [np.shape(x)[axis] for x in xs]
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grads, start = [], 0
+        lead = (slice(None),) * (ctx.axis % len(grad.shape))
+        for size, need in zip(ctx.sizes, ctx.needs_input_grad):
+            if need:
+                grads.append(GetItem.apply(grad, index=lead + (slice(start, start + size),)))
+            else:
+                grads.append(None)
+            start += size
+        return tuple(grads)
+
+
+class Stack(Function):
+    """z = stack(x_1, ..., x_k) along a new axis.   dz/dx_j = the gradient at position j"""
+
+    @staticmethod
+    def forward(ctx, *xs, axis=0):
+        out = np.stack(xs, axis=axis)
+        ctx.axis = axis % out.ndim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        lead = (slice(None),) * ctx.axis
+        return tuple(
+            GetItem.apply(grad, index=lead + (j,)) if need else None
+            for j, need in enumerate(ctx.needs_input_grad)
+        )
