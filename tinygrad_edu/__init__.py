@@ -26,6 +26,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .device import cuda, device
 from .explain import explain
 from .function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .functions import (
@@ -91,5 +92,5 @@ __all__ = [
     "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "where", "clamp", "pow",
     "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
     "is_tensor", "float32", "float64", "int32", "int64", "bool_", "float", "double", "long",
-    "save", "load", "set_default_dtype", "get_default_dtype", "explain", "autograd", "nn", "optim", "utils",
+    "save", "load", "device", "cuda", "set_default_dtype", "get_default_dtype", "explain", "autograd", "nn", "optim", "utils",
 ]

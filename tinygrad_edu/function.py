@@ -122,8 +122,8 @@ class GraphValue:
     __slots__ = ()
 
 
-_FREED = ("<freed>",)
-_FSUM_MAX = 1 << 16  # above this, a scalar's gradient is summed by numpy (pairwise) for speed  # marks saved values released by a backward without retain_graph
+_FREED = ("<freed>",)  # marks saved values released by a backward without retain_graph
+_FSUM_MAX = 1 << 16  # above this, a scalar's gradient is summed by numpy (pairwise) for speed
 
 
 def _is_array_like(x: object) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from . import engine
+from .device import check_device
 from . import function as _fn
 from .function import Function, GraphValue
 from .ops import (
@@ -45,7 +46,8 @@ from .ops import (
     Tanh,
 )
 
-__all__ = ["Value", "Tensor", "as_data", "set_default_dtype", "get_default_dtype", "float32", "float64", "int64", "int32", "bool_"]
+__all__ = ["Value", "Tensor", "as_data", "set_default_dtype", "get_default_dtype", "float32", "float64",
+           "int64", "int32", "bool_"]
 
 float32 = np.float32
 float64 = np.float64
@@ -341,14 +343,26 @@ class Value(GraphValue):
     __hash__ = object.__hash__
 
     # ------------------------------------------------------------------ dtype
-    def to(self, dtype: Any) -> Value:
-        """A copy cast to ``dtype`` (differentiable between float dtypes); self if it already is."""
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **ignored: Any) -> Value:
+        """``x.to(float32)``, ``x.to('cpu')`` or ``x.to(device, dtype)``: a copy cast to the dtype
+        (differentiable between float dtypes), or self when nothing changes."""
+        for a in args:
+            if isinstance(a, str) or type(a).__name__ == "device":
+                device = a
+            else:
+                dtype = a
+        check_device(device)
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if self.data.dtype == dtype:
             return self
         if self._rg and dtype.kind in "fc":
             return _Cast.apply(self, dtype=dtype)
         return Value(self.data.astype(dtype))
+
+    def cpu(self) -> Value:
+        return self
 
     def float(self) -> Value:
         return self.to(np.float32)

@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from ..device import check_device
 from ..value import Value, as_data
 from .parameter import Parameter
 
@@ -190,13 +191,25 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Cast every parameter and buffer to ``dtype`` in place (keeps the Parameter objects)."""
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **ignored: Any) -> Module:
+        """``model.to(float32)`` casts every parameter and buffer in place (the Parameter objects
+        stay, so an optimizer keeps working); ``model.to('cpu')`` is accepted and does nothing."""
+        for a in args:
+            if isinstance(a, str) or type(a).__name__ == "device":
+                device = a
+            else:
+                dtype = a
+        check_device(device)
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         for p in list(self.parameters()) + list(self.buffers()):
             p.data = as_data(p.data, dtype)
             if p._grad is not None and not isinstance(p._grad, Value):
                 p._grad = as_data(p._grad, dtype)
+        return self
+
+    def cpu(self) -> Module:
         return self
 
     def float(self) -> Module:
