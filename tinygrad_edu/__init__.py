@@ -92,5 +92,6 @@ __all__ = [
     "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "where", "clamp", "pow",
     "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
     "is_tensor", "float32", "float64", "int32", "int64", "bool_", "float", "double", "long",
-    "save", "load", "device", "cuda", "set_default_dtype", "get_default_dtype", "explain", "autograd", "nn", "optim", "utils",
+    "save", "load", "device", "cuda", "set_default_dtype", "get_default_dtype", "explain",
+    "autograd", "nn", "optim", "utils",
 ]

@@ -11,14 +11,31 @@ from .random import Generator, rng
 from .value import Value, _shape_arg, as_data, get_default_dtype
 
 __all__ = [
-    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "zeros_like", "ones_like", "full",
-    "full_like", "empty", "arange", "linspace", "eye", "rand", "randn", "randint", "rand_like",
-    "randn_like", "randperm",
+    "tensor",
+    "as_tensor",
+    "from_numpy",
+    "zeros",
+    "ones",
+    "zeros_like",
+    "ones_like",
+    "full",
+    "full_like",
+    "empty",
+    "arange",
+    "linspace",
+    "eye",
+    "rand",
+    "randn",
+    "randint",
+    "rand_like",
+    "randn_like",
+    "randperm",
 ]
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None,
-           device: Any = None) -> Value:
+def tensor(
+    data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None, device: Any = None
+) -> Value:
     """A new leaf value holding a copy of ``data``.
 
     Python floats become float64 (PyTorch: float32), Python ints int64; numpy arrays keep their
@@ -68,7 +85,9 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
-def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+def full(
+    size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Value:
     fill = as_data(fill_value)
     return _make(np.full(_shape_arg((size,)), fill, dtype=dtype or fill.dtype), None, requires_grad, device)
 
@@ -81,41 +100,68 @@ def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: An
     return _make(np.ones_like(as_data(x), dtype=dtype), None, requires_grad, device)
 
 
-def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+def full_like(
+    x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Value:
     return _make(np.full_like(as_data(x), fill_value, dtype=dtype), None, requires_grad, device)
 
 
-def arange(start: float, end: float | None = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False, device: Any = None) -> Value:
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+) -> Value:
     """``arange(5)``, ``arange(1, 4)``, ``arange(0, 1, 0.25)``: int64 for ints, else float64."""
     if end is None:
         start, end = 0, start
     return _make(np.arange(start, end, step), dtype, requires_grad, device)
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None,
-             requires_grad: bool = False, device: Any = None) -> Value:
+def linspace(
+    start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Value:
     return _make(np.linspace(start, end, int(steps)), dtype, requires_grad, device)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+def eye(
+    n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Value:
     return _make(np.eye(n, m), dtype, requires_grad, device)
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False,
-         generator: Generator | None = None, device: Any = None) -> Value:
+def rand(
+    *size: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Generator | None = None,
+    device: Any = None,
+) -> Value:
     """Uniform on [0, 1), from the global generator (see ``manual_seed``)."""
     return _make(rng(generator).random(_shape_arg(size)), dtype, requires_grad, device)
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False,
-          generator: Generator | None = None, device: Any = None) -> Value:
+def randn(
+    *size: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Generator | None = None,
+    device: Any = None,
+) -> Value:
     """Standard normal, from the global generator (see ``manual_seed``)."""
     return _make(rng(generator).standard_normal(_shape_arg(size)), dtype, requires_grad, device)
 
 
-def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,
-            generator: Generator | None = None, device: Any = None) -> Value:
+def randint(
+    low: int,
+    high: int | None = None,
+    size: Any = (),
+    dtype: Any = None,
+    generator: Generator | None = None,
+    device: Any = None,
+) -> Value:
     """Integers in [low, high), int64. ``randint(10, (3,))`` means low=0, high=10."""
     if high is None or isinstance(high, (tuple, list)):
         if isinstance(high, (tuple, list)):

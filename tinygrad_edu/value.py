@@ -15,8 +15,8 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from . import engine
-from .device import check_device
 from . import function as _fn
+from .device import check_device
 from .function import Function, GraphValue
 from .ops import (
     Abs,
