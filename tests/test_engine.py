@@ -225,3 +225,14 @@ def test_import_pulls_in_nothing_heavier_than_numpy():
             "'tqdm', 'pandas', 'pytest'} & {m.split('.')[0] for m in sys.modules}; print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_failed_backward_leaves_grads_untouched():
+    # found by the stateful fuzz: the Add branch (nothing saved) used to reach the leaf before
+    # the freed Mul node raised, so p.grad came out 3 instead of 2
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    loss = (p * 1.0 + p).sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        loss.backward()
+    assert p.grad.tolist() == [2.0, 2.0]

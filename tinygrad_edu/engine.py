@@ -165,14 +165,42 @@ def run_backward(
     ``trace``: called at each node with what it received and sent (``explain``).
     """
     order = topological_order(roots)
+    # Gradients for leaves (and retained non-leaves) wait here until the whole walk has
+    # succeeded: a backward that fails part-way leaves every .grad as it was.
+    pending: dict[int, list] = {}
+    retained: list[tuple[Any, Any]] = []
     for root, seed in zip(roots, seeds):
         if create_graph and not isinstance(seed, GraphValue):
             seed = root._from_op(seed, None)
         if root.grad_fn is None:
-            _deliver_leaf(root, seed, accumulate, only, capture, create_graph)
+            _pend(pending, root, seed)
         else:
             node = root.grad_fn
             node._acc = seed if node._acc is None else node._acc + seed
+    try:
+        _walk(order, pending, retained, retain_graph, create_graph, accumulate, capture, trace)
+    except BaseException:
+        for v in order:  # leave no half-summed gradients on the nodes either
+            v.grad_fn._acc = None
+        raise
+    for v, g in retained:
+        v._grad = g if v._grad is None else v._grad + g
+    for p, g in pending.values():
+        _deliver_leaf(p, g, accumulate, only, capture, create_graph)
+
+
+def _pend(pending: dict[int, list], p: Any, g: Any) -> None:
+    slot = pending.get(id(p))
+    if slot is None:
+        pending[id(p)] = [p, g]
+    else:
+        slot[1] = slot[1] + g
+
+
+def _walk(order: list, pending: dict[int, list], retained: list, retain_graph: bool,
+          create_graph: bool, accumulate: bool, capture: dict[int, Any] | None,
+          trace: Callable[..., None] | None) -> None:
+    """Visit the nodes from the output back to the inputs, applying the chain rule at each."""
     with set_grad_enabled(create_graph):
         for v in reversed(order):
             node = v.grad_fn
@@ -184,7 +212,7 @@ def run_backward(
             if saved is _FREED:
                 raise RuntimeError(SECOND_BACKWARD)
             if v._retains_grad and accumulate:
-                v._grad = g if v._grad is None else v._grad + g
+                retained.append((v, g))
             if capture is not None and id(v) in capture:
                 capture[id(v)] = g if capture[id(v)] is None else capture[id(v)] + g
             if saved and node._epoch != _fn._inplace_epoch:
@@ -207,7 +235,8 @@ def run_backward(
                     f"gradient (or None) per positional input of forward"
                 )
             if _fn._anomaly_enabled:
-                _fn._check_finite(type(node).__name__ + ".backward", grads, node)
+                _fn._check_finite(type(node).__name__ + ".backward", grads,
+                                  node.__dict__.get("_trace"))
             if trace is not None:
                 trace(v, g, grads)
             for i, p in enumerate(parents):
@@ -224,7 +253,7 @@ def run_backward(
                     pg = _fix_shape(node, i, p, pg)
                 pn = p.grad_fn
                 if pn is None:
-                    _deliver_leaf(p, pg, accumulate, only, capture, create_graph)
+                    _pend(pending, p, pg)
                 else:
                     pn._acc = pg if pn._acc is None else pn._acc + pg
             if not retain_graph and saved:

@@ -248,11 +248,18 @@ class Function:
             parents.append(None)
             needs.append(False)
         ctx.needs_input_grad = tuple(needs)
-        out = cls.forward(ctx, *raw, **settings)
+        try:
+            out = cls.forward(ctx, *raw, **settings)
+        except ValueError as exc:
+            if proto is None or "broadcast" not in str(exc):
+                raise
+            raise _broadcast_error(cls.__name__, raw) from exc
         if proto is None:
             return out
         if _anomaly_enabled:
-            _check_finite(cls.__name__ + ".forward", out, ctx)
+            site = _creation_site()
+            _check_finite(cls.__name__ + ".forward", out, site)
+            ctx.__dict__["_trace"] = site
         if not record:
             return proto._from_op(out, None)
         ctx.parents = tuple(parents)
@@ -260,9 +267,27 @@ class Function:
         if ctx.saved_values:
             ctx._versions = tuple(p._version if p is not None else 0 for p in parents)
             ctx._epoch = _inplace_epoch
-        if _anomaly_enabled:
-            ctx.__dict__["_trace"] = _creation_site()
         return proto._from_op(out, ctx)
+
+
+def _broadcast_error(op: str, raw: list) -> RuntimeError:
+    """PyTorch's wording for shapes that do not broadcast, plus the op and a fix."""
+    shapes = [tuple(np.shape(r)) for r in raw]
+    a, b = (shapes + [()])[:2]
+    detail = ""
+    for i in range(1, max(len(a), len(b)) + 1):
+        da = a[-i] if i <= len(a) else 1
+        db = b[-i] if i <= len(b) else 1
+        if da != db and da != 1 and db != 1:
+            detail = (f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
+                      f"non-singleton dimension {max(len(a), len(b)) - i}. ")
+            break
+    dtypes = ", ".join(str(np.result_type(r)) for r in raw)
+    return RuntimeError(
+        f"{detail}{op}: shapes {' and '.join(map(str, shapes))} (dtypes {dtypes}) cannot be "
+        f"broadcast together. Broadcasting matches axes from the right and needs each pair of "
+        f"sizes to be equal or 1; reshape one operand (e.g. x.unsqueeze(-1) or x.reshape(...))."
+    )
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -276,7 +301,8 @@ def _creation_site() -> str:
     return "<unknown>"
 
 
-def _check_finite(where: str, out: Any, ctx: Function | None) -> None:
+def _check_finite(where: str, out: Any, site: str | None) -> None:
+    """Raise if any float array in ``out`` holds nan or inf (anomaly mode)."""
     arrays = out if isinstance(out, tuple) else (out,)
     for a in arrays:
         if a is None:
@@ -284,9 +310,9 @@ def _check_finite(where: str, out: Any, ctx: Function | None) -> None:
         data = a.data if isinstance(a, GraphValue) else a
         if isinstance(data, (np.ndarray, np.generic)) and data.dtype.kind in "fc":
             if not np.all(np.isfinite(data)):
-                site = ""
-                if ctx is not None and "_trace" in getattr(ctx, "__dict__", {}):
-                    site = "\nThe op was created at:\n  " + ctx.__dict__["_trace"]
+                created = f"\nThe op was created at:\n  {site}" if site else ""
                 raise RuntimeError(
-                    f"Function '{where}' returned nan or inf values (detect_anomaly is on).{site}"
+                    f"Function '{where}' returned nan or inf values (detect_anomaly is on)."
+                    f"{created}\nCommon causes: log or sqrt of a value <= 0, division by zero, or "
+                    f"a learning rate so large that the weights blow up."
                 )

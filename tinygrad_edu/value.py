@@ -445,10 +445,17 @@ class Value(GraphValue):
             raise RuntimeError(
                 f"a leaf Variable that requires grad is being used in an in-place operation "
                 f"({name}). Wrap parameter updates in `with no_grad():`, or use an out-of-place "
-                f"op (x = x {name[2:-2]} y)."
+                f"op (x = x {_SYMBOL[name]} y)."
             )
-        if _fn._grad_enabled and (self._rg or other_rg):
-            out = op.apply(self, other)  # record out of place, then make self that result
+        if _fn._grad_enabled and self._rg:
+            raise RuntimeError(
+                f"in-place {name[2:-2]} on a value that is part of a graph ({self.grad_fn!r}) is not "
+                f"supported: earlier uses of this value would silently get the wrong gradient. "
+                f"Write it out of place: x = x {_SYMBOL[name]} y."
+            )
+        if _fn._grad_enabled and other_rg:
+            # self has no history, so nothing upstream can be misrouted: self becomes the result
+            out = op.apply(self, other)
             self.data, self.grad_fn, self._rg = out.data, out.grad_fn, True
             self._bump_version()
             return self
@@ -848,6 +855,9 @@ class _Cast(Function):
     @staticmethod
     def backward(ctx, grad):
         return _Cast.apply(grad, dtype=ctx.dtype)
+
+
+_SYMBOL = {"__add__": "+", "__sub__": "-", "__mul__": "*", "__truediv__": "/"}
 
 
 class _Scratch(Function):

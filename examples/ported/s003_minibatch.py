@@ -7,12 +7,10 @@
 # NOTE: "n_epochs" is really 1000 optimizer STEPS; each step draws ONE batch via next(iter(dataloader)).
 # NOTE: momentum=[1,0,1] -- the blog text claims momentum 0 => SGD, non-0 => "regular GD"; in torch,
 #       momentum=1 (dampening 0) means buf = buf + grad, i.e. an undamped heavy ball (no decay).
-import matplotlib
-import numpy as np
-
 import tinygrad_edu as torch
 import tinygrad_edu.nn as nn
-
+import numpy as np
+import matplotlib
 matplotlib.use("Agg")  # REF: headless
 import matplotlib.pyplot as plt
 from tqdm import *

@@ -2,11 +2,10 @@
 # (data preparation + model/training) joined into one script. Logic unchanged.
 # REF addition: torch.manual_seed(0) so nn.Linear's init is reproducible (blog only seeds numpy).
 # NOTE: despite the title ("SGD"), every step uses the FULL 100-sample batch (plain batch GD via optim.SGD).
-import numpy as np
-
 import tinygrad_edu as torch
 import tinygrad_edu.nn as nn
 import tinygrad_edu.optim as optim
+import numpy as np
 
 torch.manual_seed(0)  # REF: reproducibility (not in blog)
 
@@ -22,7 +21,7 @@ y_tensor = torch.tensor(y, dtype=torch.float32)
 # 定义线性模型
 class LinearModel(nn.Module):
     def __init__(self):
-        super().__init__()
+        super(LinearModel, self).__init__()
         self.linear = nn.Linear(1, 1)  # 输入特征数为1,输出特征数为1
 
     def forward(self, x):

@@ -132,8 +132,9 @@ def gradcheck(
                 return fail(
                     f"Jacobian mismatch for output {o} with respect to input {i} (shape "
                     f"{x.shape}): at output element {k}, input element "
-                    f"{np.unravel_index(j, x.shape) if x.shape else ()}: analytical {a[k, j]!r} vs "
-                    f"numerical {n[k, j]!r}.\nnumerical:\n{n}\nanalytical:\n{a}"
+                    f"{tuple(int(i) for i in np.unravel_index(j, x.shape))}: analytical "
+                    f"{float(a[k, j])!r} vs numerical {float(n[k, j])!r}.\n"
+                    f"numerical:\n{n}\nanalytical:\n{a}"
                 )
             if not np.array_equal(a, again[o][i]):
                 return fail(
