@@ -66,7 +66,7 @@ def test_second_backward_through_freed_graph():
     x = tg.ones(3, requires_grad=True)
     y = (x * x).sum()
     y.backward()
-    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time.*retain_graph=True"):
+    with pytest.raises(RuntimeError, match="backward through the graph a second time.*retain_graph=True"):
         y.backward()
 
 
@@ -117,9 +117,12 @@ def test_bad_custom_backward_is_named():
             return np.ones(ctx.n + 1) * grad
 
     x = tg.ones(3, requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"TwoGradsBackward returned an incorrect number of gradients \(expected 1, got 2\)"):
+    count_msg = r"TwoGradsBackward returned an incorrect number of gradients \(expected 1, got 2\)"
+    shape_msg = (r"WrongShapeBackward returned an invalid gradient at index 0 - got \[4\] but "
+                 r"expected shape compatible with \[3\]")
+    with pytest.raises(RuntimeError, match=count_msg):
         TwoGrads.apply(x).sum().backward()
-    with pytest.raises(RuntimeError, match=r"WrongShapeBackward returned an invalid gradient at index 0 - got \[4\] but expected shape compatible with \[3\]"):
+    with pytest.raises(RuntimeError, match=shape_msg):
         WrongShape.apply(x).backward()
 
 
@@ -302,7 +305,7 @@ class TrainingMachine(RuleBasedStateMachine):
     def _numeric_grads(self):
         arrays = [np.array(p.data, copy=True) for p in self.params]
         grads = []
-        for i, a in enumerate(arrays):
+        for a in arrays:
             g = np.zeros_like(a)
             for j in range(a.size):
                 a[j] += 1e-6
