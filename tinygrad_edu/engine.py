@@ -10,12 +10,13 @@ Like function.py, this module only relies on the small ``GraphValue`` interface 
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from . import function as _fn
-from .function import _FREED, Function, GraphValue, set_grad_enabled
+from .function import _FREED, Function, GraphValue
 
 __all__ = ["backward", "run_backward", "topological_order"]
 
@@ -31,29 +32,25 @@ SECOND_BACKWARD = (
 def topological_order(roots: Sequence[Any]) -> list[Any]:
     """Non-leaf values reachable from ``roots``, each after every value it was computed from.
 
-    An iterative post-order depth-first search: a value is appended once all of its inputs are.
+    An iterative walk (no recursion, so a graph a million nodes deep is fine) collects the
+    reachable values; sorting them by their node's creation number then gives a topological
+    order, because a node is always created after the nodes whose outputs it uses.
     """
-    order: list[Any] = []
-    visited: set[Function] = set()
-    stack: list[Any] = []
-    for root in roots:
-        if root.grad_fn is not None:
-            stack.append(root)
+    found: dict[Function, Any] = {}
+    stack = [r for r in roots if r.grad_fn is not None]
     while stack:
         v = stack.pop()
-        if v is None:  # marker: every input of the value below it is done
-            order.append(stack.pop())
-            continue
         node = v.grad_fn
-        if node in visited:
+        if node in found:
             continue
-        visited.add(node)
-        stack.append(v)
-        stack.append(None)
+        found[node] = v
         for p in node.parents:
-            if p is not None and p.grad_fn is not None and p.grad_fn not in visited:
+            if p is not None and p.grad_fn is not None and p.grad_fn not in found:
                 stack.append(p)
-    return order
+    return [found[n] for n in sorted(found, key=_creation_number)]
+
+
+_creation_number = operator.attrgetter("_seq")
 
 
 def _seed(root: Any, gradient: Any) -> Any:
@@ -65,7 +62,7 @@ def _seed(root: Any, gradient: Any) -> Any:
                 f"{tuple(data.shape)}). Reduce it first (e.g. loss.sum() or loss.mean()), or pass "
                 f"the upstream gradient: y.backward(gradient) with gradient.shape == y.shape."
             )
-        return np.ones_like(data)[()] if not data.shape else np.ones_like(data)
+        return data.dtype.type(1) if not data.shape else np.ones_like(data)
     g = gradient.data if isinstance(gradient, GraphValue) and not _fn._grad_enabled else gradient
     if isinstance(g, GraphValue):
         return g
@@ -102,22 +99,21 @@ def backward(
 
 
 def _check_saved(node: Function, out: Any) -> None:
-    """Raise if a value saved by ``node`` was modified in place after the forward pass."""
-    for i, p in enumerate(node.parents):
-        if p is not None and p._version != node._versions[i] and any(
-            s is p.data for s in node.saved_values
-        ):
-            break
-    else:
-        if out._version == 0 or not any(s is out.data for s in node.saved_values):
-            return
-        p = out
-    raise RuntimeError(
-        f"one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{p.data.dtype}{list(p.shape)}] is at version {p._version}, an input of "
-        f"{node.name()} expected an earlier version. Hint: do the in-place change (e.g. the "
-        f"optimizer step) after backward(), or use an out-of-place op."
-    )
+    """Raise if a value whose data ``node`` saved was modified in place after the node was made.
+
+    Every in-place change stamps its value with a new global epoch; the node remembers the
+    epoch at its creation. Only data that the node really saved counts (as in PyTorch).
+    """
+    for p in (*node.parents, out):
+        if p is None or getattr(p, "_stamp", 0) <= node._epoch:
+            continue
+        if any(s is p.data for s in node.saved_values):
+            raise RuntimeError(
+                f"one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{p.data.dtype}{list(p.shape)}] is at version {p._version}, "
+                f"which {node.name()} saved before the change. Hint: do the in-place change "
+                f"(e.g. the optimizer step) after backward(), or use an out-of-place op."
+            )
 
 
 def _lift(node: Function, out: Any) -> tuple:
@@ -200,64 +196,84 @@ def _pend(pending: dict[int, list], p: Any, g: Any) -> None:
 def _walk(order: list, pending: dict[int, list], retained: list, retain_graph: bool,
           create_graph: bool, accumulate: bool, capture: dict[int, Any] | None,
           trace: Callable[..., None] | None) -> None:
-    """Visit the nodes from the output back to the inputs, applying the chain rule at each."""
-    with set_grad_enabled(create_graph):
-        for v in reversed(order):
-            node = v.grad_fn
-            g = node._acc
-            node._acc = None
-            if g is None:
-                continue
-            saved = node.saved_values
-            if saved is _FREED:
-                raise RuntimeError(SECOND_BACKWARD)
-            if v._retains_grad and accumulate:
-                retained.append((v, g))
-            if capture is not None and id(v) in capture:
-                capture[id(v)] = g if capture[id(v)] is None else capture[id(v)] + g
-            if saved and node._epoch != _fn._inplace_epoch:
-                _check_saved(node, v)
-            if create_graph and saved:
-                node.saved_values = _lift(node, v)
-                try:
-                    grads = node.backward(node, g)
-                finally:
-                    node.saved_values = saved
-            else:
+    """Visit the nodes from the output back to the inputs, applying the chain rule at each.
+
+    Backward functions run with grad mode on only under ``create_graph``, so that the backward
+    computation is itself recorded then, and costs nothing extra otherwise.
+    """
+    previous = _fn._grad_enabled
+    _fn._grad_enabled = create_graph
+    try:
+        _visit(order, pending, retained, retain_graph, create_graph, accumulate, capture, trace)
+    finally:
+        _fn._grad_enabled = previous
+
+
+def _visit(order: list, pending: dict[int, list], retained: list, retain_graph: bool,
+           create_graph: bool, accumulate: bool, capture: dict[int, Any] | None,
+           trace: Callable[..., None] | None) -> None:
+    epoch = _fn._inplace_epoch
+    check_finite = _fn._anomaly_enabled
+    for v in reversed(order):
+        node = v.grad_fn
+        g = node._acc
+        node._acc = None
+        if g is None:
+            continue
+        saved = node.saved_values
+        if saved is _FREED:
+            raise RuntimeError(SECOND_BACKWARD)
+        if v._retains_grad and accumulate:
+            retained.append((v, g))
+        if capture is not None and id(v) in capture:
+            capture[id(v)] = g if capture[id(v)] is None else capture[id(v)] + g
+        if saved and node._epoch != epoch:
+            _check_saved(node, v)
+        if create_graph and saved:
+            node.saved_values = _lift(node, v)
+            try:
                 grads = node.backward(node, g)
-            if type(grads) is not tuple:
-                grads = (grads,)
-            parents = node.parents
-            if len(grads) != len(parents):
-                raise RuntimeError(
-                    f"function {node.name()} returned an incorrect number of gradients "
-                    f"(expected {len(parents)}, got {len(grads)}): backward must return one "
-                    f"gradient (or None) per positional input of forward"
-                )
-            if _fn._anomaly_enabled:
-                _fn._check_finite(type(node).__name__ + ".backward", grads,
-                                  node.__dict__.get("_trace"))
-            if trace is not None:
-                trace(v, g, grads)
-            for i, p in enumerate(parents):
-                if p is None:
-                    continue
-                pg = grads[i]
-                if pg is None:
-                    continue
-                try:
-                    bad_shape = pg.shape != p.data.shape
-                except AttributeError:  # a Python number from a user's backward
-                    pg, bad_shape = np.asarray(pg, dtype=p.data.dtype)[()], p.data.shape != ()
-                if bad_shape:
-                    pg = _fix_shape(node, i, p, pg)
-                pn = p.grad_fn
-                if pn is None:
-                    _pend(pending, p, pg)
+            finally:
+                node.saved_values = saved
+        else:
+            grads = node.backward(node, g)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        parents = node.parents
+        if len(grads) != len(parents):
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients "
+                f"(expected {len(parents)}, got {len(grads)}): backward must return one "
+                f"gradient (or None) per positional input of forward"
+            )
+        if check_finite:
+            _fn._check_finite(type(node).__name__ + ".backward", grads,
+                              node.__dict__.get("_trace"))
+        if trace is not None:
+            trace(v, g, grads)
+        for i, p in enumerate(parents):
+            if p is None:
+                continue
+            pg = grads[i]
+            if pg is None:
+                continue
+            try:
+                bad_shape = pg.shape != p.data.shape
+            except AttributeError:  # a Python number from a user's backward
+                pg, bad_shape = np.asarray(pg, dtype=p.data.dtype)[()], p.data.shape != ()
+            if bad_shape:
+                pg = _fix_shape(node, i, p, pg)
+            pn = p.grad_fn
+            if pn is None:
+                slot = pending.get(id(p))
+                if slot is None:
+                    pending[id(p)] = [p, pg]
                 else:
-                    pn._acc = pg if pn._acc is None else pn._acc + pg
-            if not retain_graph and saved:
-                node.saved_values = _FREED
+                    slot[1] = slot[1] + pg
+            else:
+                pn._acc = pg if pn._acc is None else pn._acc + pg
+        if not retain_graph and saved:
+            node.saved_values = _FREED
 
 
 def _fix_shape(node: Function, i: int, p: Any, pg: Any) -> Any:

@@ -57,6 +57,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _grad_enabled = True  # read by Function.apply on every call, so a plain module global
 _anomaly_enabled = False  # set by autograd.detect_anomaly
+_node_count = 0  # nodes made so far; each node keeps its number (see engine.topological_order)
 _inplace_epoch = 0  # bumped by every in-place change of a Value's data (see Value._bump_version)
 
 
@@ -115,13 +116,14 @@ class enable_grad(set_grad_enabled):
 class GraphValue:
     """The interface that :class:`tinygrad_edu.Value` implements, as far as this layer needs it.
 
-    Attributes used here: ``data``, ``_rg`` (requires grad), ``grad_fn``, ``_version`` and the
-    method ``_from_op(data, node)`` that builds the output of an op.
+    Attributes used here: ``data``, ``_rg`` (requires grad), ``grad_fn`` and the method
+    ``_from_op(data, node)`` that builds the output of an op.
     """
 
     __slots__ = ()
 
 
+_ONE_NEEDS = (True,)
 _FREED = ("<freed>",)  # marks saved values released by a backward without retain_graph
 _FSUM_MAX = 1 << 16  # above this, a scalar's gradient is summed by numpy (pairwise) for speed
 
@@ -182,8 +184,7 @@ class Function:
     * Any other attribute (``ctx.shape = x.shape``) may be set freely.
     """
 
-    __slots__ = ("parents", "saved_values", "needs_input_grad", "_versions", "_epoch", "_acc",
-                 "__dict__")
+    __slots__ = ("parents", "saved_values", "needs_input_grad", "_epoch", "_acc", "_seq", "__dict__")
 
     def __init__(self) -> None:
         self.saved_values: tuple = ()
@@ -228,26 +229,51 @@ class Function:
         """
         ctx = cls.__new__(cls)
         ctx.saved_values = ()
-        proto = None  # the first Value input: it builds the output Value
-        raw = []
-        parents = []
-        needs = []
-        record = False
-        for x in inputs:
-            if isinstance(x, GraphValue):
-                raw.append(x.data)
-                if proto is None:
-                    proto = x
-                if x._rg and _grad_enabled:
-                    record = True
-                    parents.append(x)
-                    needs.append(True)
-                    continue
+        # Unwrap the inputs: their raw data goes to forward; the Values that need a gradient
+        # become the node's parents (None in the place of any other input).
+        record = _grad_enabled
+        if len(inputs) == 2:  # binary ops are the hot path: unrolled
+            a, b = inputs
+            proto = None  # the first Value input: it builds the output Value
+            if isinstance(a, GraphValue):
+                proto, ra, a_raw = a, a._rg, a.data
             else:
-                raw.append(x)
-            parents.append(None)
-            needs.append(False)
-        ctx.needs_input_grad = tuple(needs)
+                ra, a_raw = False, a
+            if isinstance(b, GraphValue):
+                if proto is None:
+                    proto = b
+                rb, b_raw = b._rg, b.data
+            else:
+                rb, b_raw = False, b
+            raw = (a_raw, b_raw)
+            record = record and (ra or rb)
+            if record:
+                parents = (a if ra else None, b if rb else None)
+                ctx.needs_input_grad = (ra, rb)
+        elif len(inputs) == 1 and isinstance(inputs[0], GraphValue):  # unary ops: unrolled
+            proto = inputs[0]
+            raw = (proto.data,)
+            record = record and proto._rg
+            if record:
+                parents = inputs
+                ctx.needs_input_grad = _ONE_NEEDS
+        else:
+            proto, raw, listed = None, [], []
+            for x in inputs:
+                if isinstance(x, GraphValue):
+                    raw.append(x.data)
+                    if proto is None:
+                        proto = x
+                    listed.append(x if x._rg else None)
+                else:
+                    raw.append(x)
+                    listed.append(None)
+            parents = tuple(listed)
+            record = record and any(p is not None for p in parents)
+            if record:
+                ctx.needs_input_grad = tuple(p is not None for p in parents)
+        if not record:
+            ctx.needs_input_grad = (False,) * len(inputs)
         try:
             out = cls.forward(ctx, *raw, **settings)
         except ValueError as exc:
@@ -262,11 +288,13 @@ class Function:
             ctx.__dict__["_trace"] = site
         if not record:
             return proto._from_op(out, None)
-        ctx.parents = tuple(parents)
+        global _node_count
+        _node_count += 1
+        ctx._seq = _node_count  # creation order: every node is made after the nodes it uses
+        ctx.parents = parents
         ctx._acc = None
         if ctx.saved_values:
-            ctx._versions = tuple(p._version if p is not None else 0 for p in parents)
-            ctx._epoch = _inplace_epoch
+            ctx._epoch = _inplace_epoch  # in-place changes after this are caught at backward
         return proto._from_op(out, ctx)
 
 

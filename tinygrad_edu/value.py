@@ -8,6 +8,7 @@ delegates to the engine in :mod:`tinygrad_edu.engine`.
 
 from __future__ import annotations
 
+import operator
 import warnings
 from collections import namedtuple
 from typing import Any, Iterator, Sequence
@@ -156,7 +157,9 @@ class Value(GraphValue):
     np.float64(7.0)
     """
 
-    __slots__ = ("data", "_grad", "_rg", "grad_fn", "_version", "name", "_retains_grad",
+    # _ver, _stamp and _name are set only when used (in-place ops, names): a new Value then costs
+    # five attribute writes, which matters when every op makes one.
+    __slots__ = ("data", "_grad", "_rg", "grad_fn", "_retains_grad", "_ver", "_stamp", "_name",
                  "__weakref__")
     __array_priority__ = 1000
 
@@ -170,10 +173,10 @@ class Value(GraphValue):
         self.data = as_data(data, dtype)
         self._grad = None
         self.grad_fn = None
-        self._version = 0
-        self.name = name
         self._retains_grad = False
         self._rg = False
+        if name is not None:
+            self._name = name
         if requires_grad:
             self.requires_grad = True
 
@@ -189,8 +192,6 @@ class Value(GraphValue):
         v._grad = None
         v._rg = node is not None
         v.grad_fn = node
-        v._version = 0
-        v.name = None
         v._retains_grad = False
         return v
 
@@ -235,6 +236,20 @@ class Value(GraphValue):
                     f"value shape {self.shape}"
                 )
         self._grad = value
+
+    @property
+    def name(self) -> str | None:
+        """A label for explain tables and drawings, e.g. ``Value(1.0, name="w")``."""
+        return getattr(self, "_name", None)
+
+    @name.setter
+    def name(self, label: str | None) -> None:
+        self._name = label
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this value's data has had (PyTorch's ``_version``)."""
+        return getattr(self, "_ver", 0)
 
     @property
     def is_leaf(self) -> bool:
@@ -401,14 +416,7 @@ class Value(GraphValue):
 
     def detach(self) -> Value:
         """A new leaf sharing this data, cut off from the graph."""
-        v = Value.__new__(Value)
-        v.data = self.data
-        v._grad = None
-        v._rg = False
-        v.grad_fn = None
-        v._version = 0
-        v.name = self.name
-        v._retains_grad = False
+        v = Value(self.data, name=self.name)
         return v
 
     def detach_(self) -> Value:
@@ -436,40 +444,51 @@ class Value(GraphValue):
 
     # ------------------------------------------------------------------ in-place
     def _bump_version(self) -> None:
-        self._version += 1
+        """Record an in-place change: count it, and stamp it with a new global epoch so that a
+        node created before it knows its saved data may have changed."""
+        self._ver = self._version + 1
         _fn._inplace_epoch += 1
+        self._stamp = _fn._inplace_epoch
 
     def _inplace(self, op: type[Function], other: Any, name: str) -> Value:
-        other_rg = isinstance(other, Value) and other._rg
-        if _fn._grad_enabled and self._rg and self.grad_fn is None:
-            raise RuntimeError(
-                f"a leaf Variable that requires grad is being used in an in-place operation "
-                f"({name}). Wrap parameter updates in `with no_grad():`, or use an out-of-place "
-                f"op (x = x {_SYMBOL[name]} y)."
-            )
-        if _fn._grad_enabled and self._rg:
-            raise RuntimeError(
-                f"in-place {name[2:-2]} on a value that is part of a graph ({self.grad_fn!r}) is not "
-                f"supported: earlier uses of this value would silently get the wrong gradient. "
-                f"Write it out of place: x = x {_SYMBOL[name]} y."
-            )
-        if _fn._grad_enabled and other_rg:
-            # self has no history, so nothing upstream can be misrouted: self becomes the result
-            out = op.apply(self, other)
-            self.data, self.grad_fn, self._rg = out.data, out.grad_fn, True
-            self._bump_version()
-            return self
+        """``self op= other``: allowed on leaves under no_grad (parameter updates) and on values
+        outside any graph; refused where it could silently corrupt a gradient."""
+        if _fn._grad_enabled:
+            if self._rg:
+                if self.grad_fn is None:
+                    raise RuntimeError(
+                        f"a leaf Variable that requires grad is being used in an in-place "
+                        f"operation ({name}). Wrap parameter updates in `with no_grad():`, or use "
+                        f"an out-of-place op (x = x {_SYMBOL[name]} y)."
+                    )
+                raise RuntimeError(
+                    f"in-place {name[2:-2]} on a value that is part of a graph ({self.grad_fn!r}) "
+                    f"is not supported: earlier uses of this value would silently get the wrong "
+                    f"gradient. Write it out of place: x = x {_SYMBOL[name]} y."
+                )
+            if isinstance(other, Value) and other._rg:
+                # self has no history, so nothing upstream can be misrouted: self becomes the result
+                out = op.apply(self, other)
+                self.data, self.grad_fn, self._rg = out.data, out.grad_fn, True
+                self._bump_version()
+                return self
         raw = other.data if isinstance(other, Value) else other
-        result = op.forward(_SCRATCH, self.data, raw)
-        if np.shape(result) != self.shape:
+        data = self.data
+        result = _INPLACE[name](data, raw)
+        if type(data) is np.ndarray:
+            if result.shape != data.shape:
+                raise RuntimeError(
+                    f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                    f"{list(result.shape)} (in-place {name})"
+                )
+            np.copyto(data, result, casting="same_kind")
+        elif np.shape(result) != ():
             raise RuntimeError(
-                f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                f"{list(np.shape(result))} (in-place {name})"
+                f"output with shape [] doesn't match the broadcast shape {list(np.shape(result))} "
+                f"(in-place {name} on a 0-d value)"
             )
-        if type(self.data) is np.ndarray:
-            np.copyto(self.data, result, casting="same_kind")
         else:
-            self.data = self.data.dtype.type(result)
+            self.data = data.dtype.type(result)
         self._bump_version()
         return self
 
@@ -858,13 +877,10 @@ class _Cast(Function):
 
 
 _SYMBOL = {"__add__": "+", "__sub__": "-", "__mul__": "*", "__truediv__": "/"}
+_INPLACE = {"__add__": operator.add, "__sub__": operator.sub, "__mul__": operator.mul,
+            "__truediv__": operator.truediv}
 
 
-class _Scratch(Function):
-    """A throwaway ctx for running an op's forward on plain data (in-place updates)."""
-
-
-_SCRATCH = _Scratch()
 
 _UFUNC_OPS = {
     np.add: Add.apply,

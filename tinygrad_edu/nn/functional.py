@@ -7,13 +7,13 @@ with differentiable ops, so they stay twice differentiable.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
 import numpy as np
 
 from ..function import Function, unbroadcast
-from ..ops import MatMul, Permute
 from ..value import Value, as_data
 
 __all__ = ["relu", "sigmoid", "tanh", "linear", "mse_loss", "LinearFunction", "MSEFunction"]
@@ -29,10 +29,6 @@ def sigmoid(x: Value) -> Value:
 
 def tanh(x: Value) -> Value:
     return x.tanh()
-
-
-def _t(w: Any) -> Any:
-    return Permute.apply(w, axes=(1, 0))
 
 
 class LinearFunction(Function):
@@ -57,12 +53,12 @@ class LinearFunction(Function):
         x, w = ctx.saved_values
         nx, nw = ctx.needs_input_grad[:2]
         nb = ctx.has_bias and ctx.needs_input_grad[2]
-        gx = MatMul.apply(grad, w) if nx else None
+        gx = grad @ w if nx else None
         gw = gb = None
         if nw or nb:  # fold any batch axes into one, so both are plain 2-D products
             g2 = grad.reshape((-1, grad.shape[-1]))
             if nw:
-                gw = MatMul.apply(_t(g2), x.reshape((-1, x.shape[-1])))
+                gw = g2.T @ x.reshape((-1, x.shape[-1]))
             if nb:
                 gb = g2.sum(axis=0)
         return (gx, gw, gb) if ctx.has_bias else (gx, gw)
@@ -87,7 +83,7 @@ class MSEFunction(Function):
         sq = diff * diff
         if reduction == "none":
             return sq
-        total = np.sum(sq)
+        total = sq.sum()
         return total / sq.size if reduction == "mean" else total
 
     @staticmethod
@@ -96,7 +92,7 @@ class MSEFunction(Function):
         nx, ny = ctx.needs_input_grad
         local = (x - y) * 2
         if ctx.reduction == "mean":
-            local = local / int(np.prod(np.broadcast_shapes(*ctx.shapes)))
+            local = local / math.prod(np.broadcast_shapes(*ctx.shapes))
         g = grad * local
         return (unbroadcast(g, ctx.shapes[0]) if nx else None,
                 unbroadcast(-g, ctx.shapes[1]) if ny else None)

@@ -284,7 +284,7 @@ class Module:
                 np.copyto(target.data, arr, casting="unsafe")
             else:
                 target.data = target.data.dtype.type(arr)
-            target._version += 1
+            target._bump_version()
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ calling

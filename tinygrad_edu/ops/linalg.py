@@ -5,13 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Function, unbroadcast
-from .shape import Permute
 
 
 def _swap_last(x):
-    """x with its last two axes swapped (works for arrays and Values)."""
-    n = len(x.shape)
-    return Permute.apply(x, axes=tuple(range(n - 2)) + (n - 1, n - 2))
+    """x with its last two axes swapped (a method that arrays and Values share)."""
+    return x.swapaxes(-1, -2)
 
 
 class MatMul(Function):

@@ -37,10 +37,10 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False):
-        shape = np.shape(x)
+        shape = x.shape
         axes = _axes(axis, len(shape))
         ctx.shape, ctx.kept = shape, _kept_shape(shape, axes)
-        return np.sum(x, axis=axes if shape else None, keepdims=keepdims)
+        return x.sum(axis=axes if shape else None, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -52,11 +52,11 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False):
-        shape = np.shape(x)
+        shape = x.shape
         axes = _axes(axis, len(shape))
         ctx.shape, ctx.kept = shape, _kept_shape(shape, axes)
         ctx.n = int(np.prod([shape[a] for a in axes])) if shape else 1
-        return np.mean(x, axis=axes if shape else None, keepdims=keepdims)
+        return x.mean(axis=axes if shape else None, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):

@@ -14,8 +14,9 @@ class Reshape(Function):
 
     @staticmethod
     def forward(ctx, x, *, shape):
-        ctx.shape = np.shape(x)
-        return np.reshape(x, shape) if shape else np.reshape(x, shape)[()]
+        ctx.shape = x.shape
+        out = x.reshape(shape)
+        return out if shape else out[()]
 
     @staticmethod
     def backward(ctx, grad):
@@ -27,12 +28,13 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx, x, *, axes):
-        ctx.inverse = tuple(np.argsort(axes))
-        return np.transpose(x, axes)
+        ctx.axes = axes
+        return x.transpose(axes)
 
     @staticmethod
     def backward(ctx, grad):
-        return Permute.apply(grad, axes=ctx.inverse)
+        inverse = tuple(int(i) for i in np.argsort(ctx.axes))
+        return Permute.apply(grad, axes=inverse)
 
 
 class BroadcastTo(Function):

@@ -1,0 +1,319 @@
+"""The workloads of docs/performance.md, each with its references, as plain functions.
+
+Every function runs one repeat and returns seconds (or steps per second for the MLP ones);
+run.py repeats them, takes medians and prints ratios. References that are not installed
+(micrograd, torch) raise ``Missing``.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn as tnn
+
+
+class Missing(Exception):  # noqa: N818 - reads better at the call sites
+    """A reference library is not installed."""
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        raise Missing("torch not installed") from None
+    torch.set_num_threads(1)
+    return torch
+
+
+def _micrograd():
+    try:
+        from micrograd.engine import Value
+    except ImportError:
+        raise Missing("micrograd not installed") from None
+    return Value
+
+
+# ----------------------------------------------------------------------------- seed 001: scalars
+X = [0.01 * x for x in range(100)]
+Y = [2 * x**2 + 3 * x + 4 for x in X]
+EPOCHS = 50  # where the post's run stops: 5000 per-sample updates
+
+
+def quad_post() -> float:
+    """The post's hand-derived pure Python."""
+    t = time.perf_counter()
+    w1, w2, w3 = 1, 0, -1
+    lr = 0.1
+    for _ in range(EPOCHS):
+        for x, y_true in zip(X, Y):
+            y_pred = w1 * x**2 + w2 * x + w3
+            grad_w1 = 2 * (y_pred - y_true) * x**2
+            grad_w2 = 2 * (y_pred - y_true) * x
+            grad_w3 = 2 * (y_pred - y_true)
+            w1 = w1 - lr * grad_w1
+            w2 = w2 - lr * grad_w2
+            w3 = w3 - lr * grad_w3
+    return time.perf_counter() - t
+
+
+def quad_tinygrad() -> float:
+    t = time.perf_counter()
+    w1 = tg.tensor(1.0, requires_grad=True)
+    w2 = tg.tensor(0.0, requires_grad=True)
+    w3 = tg.tensor(-1.0, requires_grad=True)
+    lr = 0.1
+    with_grad = (w1, w2, w3)
+    for _ in range(EPOCHS):
+        for x, y_true in zip(X, Y):
+            loss = (w1 * x**2 + w2 * x + w3 - y_true) ** 2
+            loss.backward()
+            with tg.no_grad():
+                for w in with_grad:
+                    w -= lr * w.grad
+                    w.grad = None
+    assert abs(w1.item() - 2.188697138503384) < 1e-12
+    return time.perf_counter() - t
+
+
+def quad_micrograd() -> float:
+    Value = _micrograd()
+    t = time.perf_counter()
+    w1, w2, w3 = Value(1.0), Value(0.0), Value(-1.0)
+    lr = 0.1
+    for _ in range(EPOCHS):
+        for x, y_true in zip(X, Y):
+            loss = (w1 * x**2 + w2 * x + w3 - y_true) ** 2
+            for w in (w1, w2, w3):
+                w.grad = 0.0
+            loss.backward()
+            for w in (w1, w2, w3):
+                w.data -= lr * w.grad
+    return time.perf_counter() - t
+
+
+def quad_torch() -> float:
+    torch = _torch()
+    t = time.perf_counter()
+    w1 = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    w2 = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    w3 = torch.tensor(-1.0, dtype=torch.float64, requires_grad=True)
+    lr = 0.1
+    for _ in range(EPOCHS):
+        for x, y_true in zip(X, Y):
+            loss = (w1 * x**2 + w2 * x + w3 - y_true) ** 2
+            loss.backward()
+            with torch.no_grad():
+                for w in (w1, w2, w3):
+                    w -= lr * w.grad
+                    w.grad = None
+    return time.perf_counter() - t
+
+
+# ----------------------------------------------------------------------------- seed 003: the MLP
+def _mlp_data(n=1000):
+    rng = np.random.default_rng(0)
+    x = np.linspace(-5, 5, n).astype(np.float32)[:, None]
+    y = (0.3 * x**2 + rng.standard_normal((n, 1))).astype(np.float32)
+    return x, y
+
+
+def _init(rng, fan_in, fan_out):
+    b = 1 / np.sqrt(fan_in)
+    return (rng.uniform(-b, b, (fan_out, fan_in)).astype(np.float32),
+            rng.uniform(-b, b, fan_out).astype(np.float32))
+
+
+def mlp_numpy(batch: int, steps: int = 1000) -> float:
+    """Hand-written numpy float32: forward, backward and SGD, no framework."""
+    x, y = _mlp_data()
+    rng = np.random.default_rng(1)
+    W1, b1 = _init(rng, 1, 32)
+    W2, b2 = _init(rng, 32, 32)
+    W3, b3 = _init(rng, 32, 1)
+    lr = np.float32(1e-4)
+    idx_rng = np.random.default_rng(2)
+    t = time.perf_counter()
+    for _ in range(steps):
+        idx = idx_rng.integers(0, len(x), batch)
+        xb, yb = x[idx], y[idx]
+        h1 = xb @ W1.T + b1
+        a1 = np.maximum(h1, 0)
+        h2 = a1 @ W2.T + b2
+        a2 = np.maximum(h2, 0)
+        out = a2 @ W3.T + b3
+        g = (2 / out.size) * (out - yb)
+        gW3, gb3 = g.T @ a2, g.sum(0)
+        g = (g @ W3) * (h2 > 0)
+        gW2, gb2 = g.T @ a1, g.sum(0)
+        g = (g @ W2) * (h1 > 0)
+        gW1, gb1 = g.T @ xb, g.sum(0)
+        for p, gp in ((W1, gW1), (b1, gb1), (W2, gW2), (b2, gb2), (W3, gW3), (b3, gb3)):
+            p -= lr * gp
+    return steps / (time.perf_counter() - t)
+
+
+class _Model(tnn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden1 = tnn.Linear(1, 32, dtype=np.float32)
+        self.hidden2 = tnn.Linear(32, 32, dtype=np.float32)
+        self.output = tnn.Linear(32, 1, dtype=np.float32)
+
+    def forward(self, x):
+        x = tg.relu(self.hidden1(x))
+        x = tg.relu(self.hidden2(x))
+        return self.output(x)
+
+
+def mlp_tinygrad(batch: int, steps: int = 1000) -> float:
+    x, y = _mlp_data()
+    X, Y = tg.from_numpy(x), tg.from_numpy(y)
+    tg.manual_seed(0)
+    model = _Model()
+    opt = tg.optim.SGD(model.parameters(), lr=1e-4)
+    loss_fn = tnn.MSELoss()
+    idx_rng = np.random.default_rng(2)
+    t = time.perf_counter()
+    for _ in range(steps):
+        idx = idx_rng.integers(0, len(x), batch)
+        xb, yb = X[idx], Y[idx]
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+    return steps / (time.perf_counter() - t)
+
+
+def mlp_torch(batch: int, steps: int = 1000) -> float:
+    torch = _torch()
+    x, y = _mlp_data()
+    X, Y = torch.from_numpy(x), torch.from_numpy(y)
+    torch.manual_seed(0)
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(1, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=1e-4)
+    loss_fn = nn.MSELoss()
+    idx_rng = np.random.default_rng(2)
+    t = time.perf_counter()
+    for _ in range(steps):
+        idx = torch.from_numpy(idx_rng.integers(0, len(x), batch))
+        xb, yb = X[idx], Y[idx]
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+    return steps / (time.perf_counter() - t)
+
+
+# ----------------------------------------------------------------------------- the post's loop
+def post_loop(lib: str, batch: int, momentum: float, steps: int = 300) -> float:
+    """Seed 003's own training loop (DataLoader, next(iter(...))), under torch or tinygrad_edu
+    imported as torch: the same code, only the import differs."""
+    if lib == "torch":
+        torch = _torch()
+        nn = torch.nn
+    else:
+        torch, nn = tg, tnn
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden1 = nn.Linear(1, 32)
+            self.hidden2 = nn.Linear(32, 32)
+            self.output = nn.Linear(32, 1)
+
+        def forward(self, x):
+            x = torch.relu(self.hidden1(x))
+            x = torch.relu(self.hidden2(x))
+            return self.output(x)
+
+    np.random.seed(0)
+    x = np.linspace(-5, 5, 1000)
+    y = 0.3 * (x**2) + np.random.randn(1000)
+    x = torch.unsqueeze(torch.from_numpy(x).float(), 1)
+    y = torch.unsqueeze(torch.from_numpy(y).float(), 1)
+    dataset = torch.utils.data.TensorDataset(x, y)
+    torch.manual_seed(0)
+    model = Model()
+    if lib != "torch":
+        model.float()  # float32 like torch's default (our default dtype is float64)
+    loss_fn = nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0001, momentum=momentum)
+    dataloader = torch.utils.data.DataLoader(dataset, batch_size=batch, shuffle=True)
+    t = time.perf_counter()
+    for _ in range(steps):
+        xb, yb = next(iter(dataloader))
+        optimizer.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+    return steps / (time.perf_counter() - t)
+
+
+# ----------------------------------------------------------------------------- depth
+def _chain(n: int):
+    x = tg.tensor(0.5, requires_grad=True)
+    y = x
+    for i in range(n):
+        y = y * 1.0000001 if i % 2 else y + 0.0000001
+    return x, y
+
+
+def chain_tinygrad(n: int, gc_off: bool = False) -> dict:
+    """Build y = (((x+d)*c)+d ...) n ops deep and backpropagate; time per node."""
+    gc.collect()
+    if gc_off:
+        gc.disable()
+    try:
+        t0 = time.perf_counter()
+        x, y = _chain(n)
+        t1 = time.perf_counter()
+        y.backward()
+        t2 = time.perf_counter()
+    finally:
+        gc.enable()
+    assert x.grad is not None
+    del x, y
+    return {"build_s": t1 - t0, "backward_s": t2 - t1, "per_node_us": (t2 - t0) / n * 1e6}
+
+
+def chain_memory(n: int) -> dict:
+    """Peak traced memory while the chain lives, and what is left after dropping it."""
+    gc.collect()
+    tracemalloc.start()
+    x, y = _chain(n)
+    y.backward()
+    _, peak = tracemalloc.get_traced_memory()
+    del y
+    after, _ = tracemalloc.get_traced_memory()  # no gc.collect(): refcounting alone must free it
+    tracemalloc.stop()
+    return {"peak_MB": peak / 1e6, "after_free_MB": after / 1e6}
+
+
+def chain_micrograd(n: int) -> dict:
+    """micrograd with gc off and the recursion limit raised (it needs both)."""
+    Value = _micrograd()
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 4 * n + 1000))
+    gc.disable()
+    try:
+        x = Value(0.5)
+        t0 = time.perf_counter()
+        y = x
+        for i in range(n):
+            y = y * 1.0000001 if i % 2 else y + 0.0000001
+        t1 = time.perf_counter()
+        y.backward()
+        t2 = time.perf_counter()
+    finally:
+        gc.enable()
+        sys.setrecursionlimit(old)
+    del x, y
+    gc.collect()
+    return {"build_s": t1 - t0, "backward_s": t2 - t1, "per_node_us": (t2 - t0) / n * 1e6}
