@@ -102,3 +102,22 @@ def test_polynomial_tutorial(tmp_path, monkeypatch, capsys):
     coeffs = [float(t) for t in results[1].replace("Result: y = ", "").replace(" x^3", "")
               .replace(" x^2", "").replace(" x", "").split(" + ")]
     assert abs(coeffs[1] - 0.857) < 0.01 and abs(coeffs[3] + 0.0933) < 0.005
+
+
+def test_lecture_style_data_and_grad_idioms():
+    """The course seed 002 follows writes updates through .data and clears grads in place."""
+    import tinygrad_edu as torch
+
+    for w in (torch.Tensor([1.0]), torch.tensor(1.0)):  # 1-element and 0-d: both must work
+        w.requires_grad = True
+        for _ in range(3):
+            for x, y in zip([1.0, 2.0, 3.0], [2.0, 4.0, 6.0]):
+                loss = (x * w - y) ** 2
+                loss.backward()
+                g = w.grad.item()
+                w.data = w.data - 0.01 * w.grad.data
+                w.grad.data.zero_()
+                assert w.grad.item() == 0.0 and g != 0.0
+        assert abs(w.item() - 1.5959051959019805) < 1e-12  # seed 000's SGD after 3 epochs
+        w.data.zero_()  # in place through the view, also for a 0-d value
+        assert w.item() == 0.0 and w.requires_grad and w.is_leaf

@@ -45,7 +45,7 @@ def tensor(
     arr = as_data(data, dtype)
     if isinstance(data, np.ndarray) and arr is data:
         arr = arr.copy()
-    elif isinstance(data, Value) and arr is data.data and isinstance(arr, np.ndarray):
+    elif isinstance(data, Value) and arr is data._data and isinstance(arr, np.ndarray):
         arr = arr.copy()
     return Value(arr, requires_grad=requires_grad, name=name)
 

@@ -54,7 +54,7 @@ _creation_number = operator.attrgetter("_seq")
 
 
 def _seed(root: Any, gradient: Any) -> Any:
-    data = root.data
+    data = root._data
     if gradient is None:
         if data.size != 1:
             raise RuntimeError(
@@ -63,7 +63,7 @@ def _seed(root: Any, gradient: Any) -> Any:
                 f"the upstream gradient: y.backward(gradient) with gradient.shape == y.shape."
             )
         return data.dtype.type(1) if not data.shape else np.ones_like(data)
-    g = gradient.data if isinstance(gradient, GraphValue) and not _fn._grad_enabled else gradient
+    g = gradient._data if isinstance(gradient, GraphValue) and not _fn._grad_enabled else gradient
     if isinstance(g, GraphValue):
         return g
     g = np.asarray(g, dtype=data.dtype)
@@ -107,10 +107,10 @@ def _check_saved(node: Function, out: Any) -> None:
     for p in (*node.parents, out):
         if p is None or getattr(p, "_stamp", 0) <= node._epoch:
             continue
-        if any(s is p.data for s in node.saved_values):
+        if any(s is p._data for s in node.saved_values):
             raise RuntimeError(
                 f"one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{p.data.dtype}{list(p.shape)}] is at version {p._version}, "
+                f"inplace operation: [{p._data.dtype}{list(p.shape)}] is at version {p._version}, "
                 f"which {node.name()} saved before the change. Hint: do the in-place change "
                 f"(e.g. the optimizer step) after backward(), or use an out-of-place op."
             )
@@ -121,11 +121,11 @@ def _lift(node: Function, out: Any) -> tuple:
     lifted = []
     for s in node.saved_values:
         for p in node.parents:
-            if p is not None and s is p.data:
+            if p is not None and s is p._data:
                 lifted.append(p)
                 break
         else:
-            lifted.append(out if s is out.data else s)
+            lifted.append(out if s is out._data else s)
     return tuple(lifted)
 
 
@@ -135,12 +135,12 @@ def _leaf_grad(p: Any, g: Any, fresh: bool = False) -> Any:
     if isinstance(g, GraphValue):
         return g
     if type(g) is np.ndarray:
-        if fresh and g.dtype == p.data.dtype:
+        if fresh and g.dtype == p._data.dtype:
             return g
-        return g.astype(p.data.dtype)  # astype copies, so no two leaves share one array
-    if isinstance(g, np.generic) and g.dtype == p.data.dtype:
+        return g.astype(p._data.dtype)  # astype copies, so no two leaves share one array
+    if isinstance(g, np.generic) and g.dtype == p._data.dtype:
         return g
-    return np.asarray(g, dtype=p.data.dtype)[()]
+    return np.asarray(g, dtype=p._data.dtype)[()]
 
 
 def run_backward(
@@ -258,9 +258,9 @@ def _visit(order: list, pending: dict[int, list], retained: list, retain_graph: 
             if pg is None:
                 continue
             try:
-                bad_shape = pg.shape != p.data.shape
+                bad_shape = pg.shape != p._data.shape
             except AttributeError:  # a Python number from a user's backward
-                pg, bad_shape = np.asarray(pg, dtype=p.data.dtype)[()], p.data.shape != ()
+                pg, bad_shape = np.asarray(pg, dtype=p._data.dtype)[()], p._data.shape != ()
             if bad_shape:
                 pg = _fix_shape(node, i, p, pg)
             pn = p.grad_fn
@@ -280,11 +280,11 @@ def _fix_shape(node: Function, i: int, p: Any, pg: Any) -> Any:
     """A gradient whose shape differs from its input's: allow only size-preserving 0-d/1-element
     differences (a Python float for a 0-d input); anything else is the op's bug, reported."""
     shape = tuple(np.shape(pg))
-    if shape == () and p.data.shape == ():
-        return np.asarray(pg, dtype=p.data.dtype)[()]
+    if shape == () and p._data.shape == ():
+        return np.asarray(pg, dtype=p._data.dtype)[()]
     raise RuntimeError(
         f"Function {node.name()} returned an invalid gradient at index {i} - got {list(shape)} but "
-        f"expected shape compatible with {list(p.data.shape)}. A broadcasting op must sum the "
+        f"expected shape compatible with {list(p._data.shape)}. A broadcasting op must sum the "
         f"gradient back to its input's shape with unbroadcast(grad, x.shape)."
     )
 

@@ -31,7 +31,7 @@ def fmt(x: Any, precision: int = 4, max_items: int = 6) -> str:
     if x is None:
         return "-"
     if isinstance(x, Value):
-        x = x.data
+        x = x._data
     arr = np.asarray(x)
     if arr.size == 1 and arr.ndim == 0:
         return repr(arr.item())
@@ -122,7 +122,7 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
             local = node.backward(node, ones[()] if not ones.shape else ones)
         local = local if isinstance(local, tuple) else (local,)
         formulas = _formulas(node, len(node.parents))
-        row = ExplainRow(len(rows) + 1, node.name(), label(v), v.data, g, parts.pop(id(v), [g]))
+        row = ExplainRow(len(rows) + 1, node.name(), label(v), v._data, g, parts.pop(id(v), [g]))
         for i, p in enumerate(node.parents):
             if p is None:
                 continue
@@ -139,7 +139,7 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
         leaves[id(loss)] = loss
     for key, leaf in leaves.items():
         before[key] = leaf
-        rows.append(ExplainRow(len(rows) + 1, "leaf", label(leaf), leaf.data, leaf._grad,
+        rows.append(ExplainRow(len(rows) + 1, "leaf", label(leaf), leaf._data, leaf._grad,
                                parts.get(key, []), [], is_leaf=True))
     if show:
         _print(loss, rows, file or sys.stdout)

@@ -236,13 +236,13 @@ class Function:
             a, b = inputs
             proto = None  # the first Value input: it builds the output Value
             if isinstance(a, GraphValue):
-                proto, ra, a_raw = a, a._rg, a.data
+                proto, ra, a_raw = a, a._rg, a._data
             else:
                 ra, a_raw = False, a
             if isinstance(b, GraphValue):
                 if proto is None:
                     proto = b
-                rb, b_raw = b._rg, b.data
+                rb, b_raw = b._rg, b._data
             else:
                 rb, b_raw = False, b
             raw = (a_raw, b_raw)
@@ -252,7 +252,7 @@ class Function:
                 ctx.needs_input_grad = (ra, rb)
         elif len(inputs) == 1 and isinstance(inputs[0], GraphValue):  # unary ops: unrolled
             proto = inputs[0]
-            raw = (proto.data,)
+            raw = (proto._data,)
             record = record and proto._rg
             if record:
                 parents = inputs
@@ -261,7 +261,7 @@ class Function:
             proto, raw, listed = None, [], []
             for x in inputs:
                 if isinstance(x, GraphValue):
-                    raw.append(x.data)
+                    raw.append(x._data)
                     if proto is None:
                         proto = x
                     listed.append(x if x._rg else None)
@@ -335,7 +335,7 @@ def _check_finite(where: str, out: Any, site: str | None) -> None:
     for a in arrays:
         if a is None:
             continue
-        data = a.data if isinstance(a, GraphValue) else a
+        data = a._data if isinstance(a, GraphValue) else a
         if isinstance(data, (np.ndarray, np.generic)) and data.dtype.kind in "fc":
             if not np.all(np.isfinite(data)):
                 created = f"\nThe op was created at:\n  {site}" if site else ""

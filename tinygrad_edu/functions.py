@@ -100,12 +100,12 @@ def where(condition: Any, x: Any, y: Any) -> Value:
 
 def maximum(a: Any, b: Any) -> Value:
     a, b = _v(a), _v(b)
-    return where(a.data >= b.data, a, b)
+    return where(a._data >= b._data, a, b)
 
 
 def minimum(a: Any, b: Any) -> Value:
     a, b = _v(a), _v(b)
-    return where(a.data <= b.data, a, b)
+    return where(a._data <= b._data, a, b)
 
 
 def relu(x: Any) -> Value:

@@ -42,7 +42,7 @@ def _digest(arr: np.ndarray) -> str:
 
 def _encode(obj: Any, arrays: list[np.ndarray]) -> Any:
     if isinstance(obj, (Value, np.ndarray)):
-        arr = np.asarray(obj.data if isinstance(obj, Value) else obj)
+        arr = np.asarray(obj._data if isinstance(obj, Value) else obj)
         if arr.dtype.kind not in "biufc":
             raise TypeError(f"save: cannot store an array of dtype {arr.dtype} (numbers only)")
         arrays.append(arr)

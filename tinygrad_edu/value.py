@@ -84,7 +84,7 @@ def as_data(x: Any, dtype: Any = None) -> np.ndarray | np.generic:
     Python ints int64, numpy data keeps its dtype. 0-d results are numpy scalars.
     """
     if isinstance(x, Value):
-        x = x.data
+        x = x._data
     if dtype is not None:
         dtype = np.dtype(dtype)
     if isinstance(x, np.ndarray):
@@ -124,7 +124,7 @@ def _flatten(x: Any) -> Iterator[Any]:
 def _unwrap_nested(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return [_unwrap_nested(e) for e in x]
-    return x.data if isinstance(x, Value) else x
+    return x._data if isinstance(x, Value) else x
 
 
 def _check_float_for_grad(dtype: np.dtype) -> None:
@@ -157,10 +157,11 @@ class Value(GraphValue):
     np.float64(7.0)
     """
 
-    # _ver, _stamp and _name are set only when used (in-place ops, names): a new Value then costs
-    # five attribute writes, which matters when every op makes one.
-    __slots__ = ("data", "_grad", "_rg", "grad_fn", "_retains_grad", "_ver", "_stamp", "_name",
-                 "__weakref__")
+    # _data holds the numpy array (or numpy scalar for 0-d values); ``data`` is PyTorch's view of
+    # it. _ver, _stamp, _name and _base are set only when used (in-place ops, names, views): a new
+    # Value then costs five attribute writes, which matters when every op makes one.
+    __slots__ = ("_data", "_grad", "_rg", "grad_fn", "_retains_grad", "_ver", "_stamp", "_name",
+                 "_base", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(
@@ -170,7 +171,7 @@ class Value(GraphValue):
         dtype: Any = None,
         name: str | None = None,
     ) -> None:
-        self.data = as_data(data, dtype)
+        self._data = as_data(data, dtype)
         self._grad = None
         self.grad_fn = None
         self._retains_grad = False
@@ -188,7 +189,7 @@ class Value(GraphValue):
                 data = data[()]
         elif not isinstance(data, np.generic):
             data = as_data(data)
-        v.data = data
+        v._data = data
         v._grad = None
         v._rg = node is not None
         v.grad_fn = node
@@ -209,33 +210,73 @@ class Value(GraphValue):
                 "var_no_grad = var.detach()."
             )
         if flag:
-            _check_float_for_grad(self.data.dtype)
+            _check_float_for_grad(self._data.dtype)
         self._rg = bool(flag)
 
     @property
-    def grad(self) -> Any:
-        """The accumulated gradient (a numpy array or scalar), or None before any backward."""
-        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
-            warnings.warn(
-                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
-                ".grad attribute won't be populated during autograd.backward(). If you indeed want "
-                "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
-                "non-leaf Tensor.",
-                UserWarning,
-                stacklevel=2,
-            )
-        return self._grad
+    def data(self) -> Value:
+        """The numbers, as a Value outside the graph that shares them (PyTorch's ``.data``).
+
+        Changing it in place (``w.data -= 0.1 * w.grad.data``, ``w.data.zero_()``) changes this
+        value without recording anything; assigning ``w.data = ...`` replaces the numbers.
+        ``.numpy()`` gives the numpy array itself.
+        """
+        return self._view("_data", self._data)
+
+    @data.setter
+    def data(self, new: Any) -> None:
+        arr = as_data(new)
+        if self._rg:
+            _check_float_for_grad(arr.dtype)
+        self._data = arr
+
+    @property
+    def grad(self) -> Value | None:
+        """The accumulated gradient, a Value with this value's shape, or None before backward.
+
+        As in PyTorch, changing it in place (``w.grad.zero_()``) changes the stored gradient.
+        """
+        g = self._grad
+        if g is None:
+            if self.grad_fn is not None and not self._retains_grad:
+                warnings.warn(
+                    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                    "Its .grad attribute won't be populated during autograd.backward(). If you "
+                    "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                    ".retain_grad() on the non-leaf Tensor.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            return None
+        if isinstance(g, Value):  # a gradient with a graph, from create_graph=True
+            return g
+        return self._view("_grad", g)
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        if value is not None and not isinstance(value, Value):
-            value = as_data(value)
-            if np.shape(value) != self.shape:
+        if value is not None:
+            if isinstance(value, Value) and not value._rg:
+                value = value._data
+            if not isinstance(value, Value):
+                value = as_data(value, self._data.dtype if self._data.dtype.kind in "fc" else None)
+            if np.shape(value._data if isinstance(value, Value) else value) != self.shape:
                 raise RuntimeError(
-                    f"assigned grad has data of a different size: grad shape {np.shape(value)}, "
-                    f"value shape {self.shape}"
+                    f"assigned grad has data of a different size: grad shape "
+                    f"{np.shape(value._data if isinstance(value, Value) else value)}, value shape "
+                    f"{self.shape}"
                 )
         self._grad = value
+
+    def _view(self, attr: str, raw: Any) -> Value:
+        """A graph-free Value over ``raw`` whose in-place changes write back to ``self.<attr>``."""
+        v = Value.__new__(Value)
+        v._data = raw
+        v._grad = None
+        v._rg = False
+        v.grad_fn = None
+        v._retains_grad = False
+        v._base = (self, attr)
+        return v
 
     @property
     def name(self) -> str | None:
@@ -257,15 +298,15 @@ class Value(GraphValue):
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def T(self) -> Value:
@@ -280,7 +321,7 @@ class Value(GraphValue):
         return self.shape if dim is None else self.shape[dim]
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self._data.size)
 
     def dim(self) -> int:
         return self.ndim
@@ -293,15 +334,15 @@ class Value(GraphValue):
     # ------------------------------------------------------------------ conversion
     def item(self) -> Any:
         """The single number held, as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar "
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar "
                 f"(shape {self.shape}); index one element first, e.g. x[0].item(), or use .tolist()"
             )
-        return self.data.item() if self.data.shape else self.data.item()
+        return self._data.item() if self._data.shape else self._data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def numpy(self) -> Any:
         """The data as a numpy array (shares memory). Not allowed while it requires grad."""
@@ -309,15 +350,17 @@ class Value(GraphValue):
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
-        return np.asarray(self.data)
+        return np.asarray(self._data)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         if self._rg:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
-        arr = np.asarray(self.data)
-        return arr if dtype is None else arr.astype(dtype)
+        arr = np.asarray(self._data)
+        if dtype is not None and arr.dtype != dtype:
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
 
     def __float__(self) -> float:
         return float(self.item())
@@ -326,33 +369,33 @@ class Value(GraphValue):
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iub":
+        if self._data.dtype.kind not in "iub":
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
                 f"Boolean value of Tensor with more than one value is ambiguous (shape {self.shape})"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __format__(self, spec: str) -> str:
-        if self.data.size == 1 and not self.shape:
+        if self._data.size == 1 and not self.shape:
             return format(self.item(), spec)
         return format(repr(self), spec)
 
     def __repr__(self) -> str:
         extras = []
-        if self.data.dtype not in (np.float32, np.float64, np.int64, np.bool_):
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype not in (np.float32, np.float64, np.int64, np.bool_):
+            extras.append(f"dtype={self._data.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn={self.grad_fn!r}")
         elif self._rg:
             extras.append("requires_grad=True")
         if self.name:
             extras.append(f"name={self.name!r}")
-        body = _format_data(self.data)
+        body = _format_data(self._data)
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
     __hash__ = object.__hash__
@@ -370,11 +413,11 @@ class Value(GraphValue):
         if dtype is None:
             return self
         dtype = np.dtype(dtype)
-        if self.data.dtype == dtype:
+        if self._data.dtype == dtype:
             return self
         if self._rg and dtype.kind in "fc":
             return _Cast.apply(self, dtype=dtype)
-        return Value(self.data.astype(dtype))
+        return Value(self._data.astype(dtype))
 
     def cpu(self) -> Value:
         return self
@@ -415,8 +458,10 @@ class Value(GraphValue):
                         inputs=inputs)
 
     def detach(self) -> Value:
-        """A new leaf sharing this data, cut off from the graph."""
-        v = Value(self.data, name=self.name)
+        """A new leaf sharing this value's numbers, cut off from the graph."""
+        v = self._view("_data", self._data)
+        if self.name is not None:
+            v._name = self.name
         return v
 
     def detach_(self) -> Value:
@@ -440,15 +485,25 @@ class Value(GraphValue):
         return self._retains_grad
 
     def clone(self) -> Value:
-        return Add.apply(self, 0) if self._rg else Value(np.array(self.data, copy=True))
+        return Add.apply(self, 0) if self._rg else Value(np.array(self._data, copy=True))
 
     # ------------------------------------------------------------------ in-place
     def _bump_version(self) -> None:
         """Record an in-place change: count it, and stamp it with a new global epoch so that a
-        node created before it knows its saved data may have changed."""
+        node created before it knows its saved data may have changed. A view (``.data``,
+        ``.grad``) writes its new numbers back to what it views: arrays share memory anyway,
+        but a 0-d value's numpy scalar is immutable and was replaced."""
         self._ver = self._version + 1
         _fn._inplace_epoch += 1
         self._stamp = _fn._inplace_epoch
+        view = self
+        link = getattr(view, "_base", None)
+        while link is not None:
+            owner, attr = link
+            setattr(owner, attr, view._data)
+            if attr != "_data":
+                break
+            view, link = owner, getattr(owner, "_base", None)
 
     def _inplace(self, op: type[Function], other: Any, name: str) -> Value:
         """``self op= other``: allowed on leaves under no_grad (parameter updates) and on values
@@ -469,11 +524,11 @@ class Value(GraphValue):
             if isinstance(other, Value) and other._rg:
                 # self has no history, so nothing upstream can be misrouted: self becomes the result
                 out = op.apply(self, other)
-                self.data, self.grad_fn, self._rg = out.data, out.grad_fn, True
+                self._data, self.grad_fn, self._rg = out._data, out.grad_fn, True
                 self._bump_version()
                 return self
-        raw = other.data if isinstance(other, Value) else other
-        data = self.data
+        raw = other._data if isinstance(other, Value) else other
+        data = self._data
         result = _INPLACE[name](data, raw)
         if type(data) is np.ndarray:
             if result.shape != data.shape:
@@ -488,7 +543,7 @@ class Value(GraphValue):
                 f"(in-place {name} on a 0-d value)"
             )
         else:
-            self.data = data.dtype.type(result)
+            self._data = data.dtype.type(result)
         self._bump_version()
         return self
 
@@ -529,15 +584,15 @@ class Value(GraphValue):
                 "a leaf Variable that requires grad is being used in an in-place operation "
                 "(copy_). Wrap it in `with no_grad():`."
             )
-        raw = np.asarray(src.data if isinstance(src, Value) else src)
+        raw = np.asarray(src._data if isinstance(src, Value) else src)
         if np.broadcast_shapes(raw.shape, self.shape) != self.shape:
             raise RuntimeError(
                 f"copy_: the source shape {raw.shape} cannot be broadcast to {self.shape}"
             )
-        if type(self.data) is np.ndarray:
-            np.copyto(self.data, raw, casting="unsafe")
+        if type(self._data) is np.ndarray:
+            np.copyto(self._data, raw, casting="unsafe")
         else:
-            self.data = self.data.dtype.type(raw[()] if raw.shape == () else raw.reshape(()))
+            self._data = self._data.dtype.type(raw[()] if raw.shape == () else raw.reshape(()))
         self._bump_version()
         return self
 
@@ -550,9 +605,9 @@ class Value(GraphValue):
                 else "in-place assignment to a value that is part of a graph is not supported; "
                 "build the result out of place (e.g. with where or cat)"
             )
-        if type(self.data) is not np.ndarray:
+        if type(self._data) is not np.ndarray:
             raise TypeError("cannot assign into a 0-d value by index; use copy_()")
-        self.data[_index(index)] = value.data if isinstance(value, Value) else value
+        self._data[_index(index)] = value._data if isinstance(value, Value) else value
         self._bump_version()
 
     # ------------------------------------------------------------------ arithmetic
@@ -602,9 +657,12 @@ class Value(GraphValue):
         return Abs.apply(self)
 
     # comparisons are not differentiable: they return plain bool values
-    def _compare(self, other: Any, op: Any) -> Value:
-        raw = other.data if isinstance(other, Value) else other
-        return Value(op(self.data, raw))
+    def _compare(self, other: Any, op: Any) -> Any:
+        if isinstance(other, Value):
+            other = other._data
+        elif not isinstance(other, (np.ndarray, np.generic, int, float, bool, list, tuple)):
+            return NotImplemented  # let the other side decide (e.g. pytest.approx)
+        return Value(op(self._data, other))
 
     def __eq__(self, other: Any) -> Value:  # type: ignore[override]
         return self._compare(other, np.equal)
@@ -625,7 +683,7 @@ class Value(GraphValue):
         return self._compare(other, np.greater_equal)
 
     def __invert__(self) -> Value:
-        return Value(~self.data)
+        return Value(~self._data)
 
     def __and__(self, other: Any) -> Value:
         return self._compare(other, np.logical_and)
@@ -636,9 +694,14 @@ class Value(GraphValue):
     # numpy interop: np.exp(value) and ndarray * value go through the ops, so they record a graph
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         op = _UFUNC_OPS.get(ufunc)
-        if method != "__call__" or op is None or kwargs:
-            return NotImplemented
-        return op(*inputs)
+        if method == "__call__" and op is not None and not kwargs:
+            return op(*inputs)
+        # any other numpy function: plain numpy on the numbers, not differentiable (and refused,
+        # as numpy() is, while a value requires grad)
+        raw = [np.asarray(x) if isinstance(x, Value) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(np.asarray(o) if isinstance(o, Value) else o for o in kwargs["out"])
+        return getattr(ufunc, method)(*raw, **kwargs)
 
     # ------------------------------------------------------------------ math methods
     def add(self, other: Any) -> Value:
@@ -708,10 +771,10 @@ class Value(GraphValue):
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: bool | None = None) -> Value:
         """Mean over ``dim``/``axis``; all axes by default."""
-        if self.data.dtype.kind not in "fc":
+        if self._data.dtype.kind not in "fc":
             raise RuntimeError(
                 f"mean(): could not infer output dtype. Input dtype must be either a floating "
-                f"point or complex dtype. Got: {self.data.dtype}. Convert with .float() or .double()."
+                f"point or complex dtype. Got: {self._data.dtype}. Convert with .float() or .double()."
             )
         return Mean.apply(self, axis=_pick(dim, axis), keepdims=_pick(keepdim, keepdims))
 
@@ -720,7 +783,7 @@ class Value(GraphValue):
         if dim is not None:  # PyTorch: x.max(dim) returns (values, indices)
             values = op.apply(self, axis=dim, keepdims=keepdim)
             find = np.argmax if op is Max else np.argmin
-            idx = find(self.data, axis=dim)
+            idx = find(self._data, axis=dim)
             if keepdim:
                 idx = np.expand_dims(idx, dim)
             return MaxResult(values, Value(idx))
@@ -744,11 +807,11 @@ class Value(GraphValue):
         return Min.apply(self, axis=dim, keepdims=keepdim)
 
     def argmax(self, dim: Any = None, keepdim: bool = False) -> Value:
-        idx = np.argmax(self.data, axis=dim)
+        idx = np.argmax(self._data, axis=dim)
         return Value(np.expand_dims(idx, dim) if keepdim and dim is not None else idx)
 
     def argmin(self, dim: Any = None, keepdim: bool = False) -> Value:
-        idx = np.argmin(self.data, axis=dim)
+        idx = np.argmin(self._data, axis=dim)
         return Value(np.expand_dims(idx, dim) if keepdim and dim is not None else idx)
 
     # ------------------------------------------------------------------ shape
@@ -851,9 +914,9 @@ def _shape_arg(shape: tuple) -> tuple[int, ...]:
 def _index(index: Any) -> Any:
     """Turn Values inside an index into their integer or bool arrays."""
     if isinstance(index, Value):
-        return index.data
+        return index._data
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Value) else i for i in index)
+        return tuple(i._data if isinstance(i, Value) else i for i in index)
     if isinstance(index, list):
         return np.asarray([i.item() if isinstance(i, Value) else i for i in index])
     return index

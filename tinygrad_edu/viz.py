@@ -38,8 +38,8 @@ def graph_nodes(root: Value) -> list[Value]:
 def _value_label(v: Value, max_size: int) -> str:
     name = v.name or ("leaf" if v.grad_fn is None else "")
     parts = [f"{name} shape {tuple(v.shape)}" if v.shape else name or "value"]
-    if v.data.size <= max_size:
-        parts.append("value " + fmt(v.data, max_items=max_size))
+    if v._data.size <= max_size:
+        parts.append("value " + fmt(v._data, max_items=max_size))
     grad = v._grad
     if grad is not None:
         parts.append("grad " + fmt(grad, max_items=max_size))
@@ -97,7 +97,7 @@ def to_text(root: Value, max_size: int = 4) -> str:
         v, prefix, branch = stack.pop()
         name = v.name or ("leaf" if v.grad_fn is None else "")
         op = v.grad_fn.name() if v.grad_fn is not None else "leaf"
-        desc = f"{name + ' = ' if name and name != 'leaf' else ''}{fmt(v.data, max_items=max_size)}"
+        desc = f"{name + ' = ' if name and name != 'leaf' else ''}{fmt(v._data, max_items=max_size)}"
         grad = f"  grad {fmt(v._grad, max_items=max_size)}" if v._grad is not None else ""
         if id(v) in seen:
             lines.append(f"{prefix}{branch}{op}: {desc} (shared, see {seen[id(v)]})")

@@ -15,7 +15,7 @@ __all__ = ["jacobian", "hessian", "vjp", "hvp"]
 
 
 def _prepare(x: Any) -> Value:
-    data = x.data if isinstance(x, Value) else np.asarray(x, dtype=np.float64)
+    data = x._data if isinstance(x, Value) else np.asarray(x, dtype=np.float64)
     return Value(data, requires_grad=True)
 
 
@@ -26,7 +26,7 @@ def vjp(f: Callable[[Value], Value], x: Any, v: Any = None, create_graph: bool =
         y = f(xv)
         (g,) = grad(y, xv, grad_outputs=v, create_graph=create_graph, allow_unused=True)
     if g is None:
-        g = Value(np.zeros_like(xv.data))
+        g = Value(np.zeros_like(xv._data))
     return (y if create_graph else y.detach()), g
 
 
@@ -38,12 +38,12 @@ def jacobian(f: Callable[[Value], Value], x: Any, create_graph: bool = False) ->
         y = f(xv)
         rows = []
         out_shape = y.shape
-        for k in range(max(y.data.size, 1)):
-            seed = np.zeros(y.data.size, dtype=y.dtype)
+        for k in range(max(y._data.size, 1)):
+            seed = np.zeros(y._data.size, dtype=y.dtype)
             seed[k] = 1
             (g,) = grad(y, xv, grad_outputs=Value(seed.reshape(out_shape)), retain_graph=True,
                         create_graph=create_graph, allow_unused=True)
-            rows.append(g if g is not None else Value(np.zeros_like(xv.data)))
+            rows.append(g if g is not None else Value(np.zeros_like(xv._data)))
     return stack(rows).reshape(out_shape + xv.shape)
 
 
@@ -62,11 +62,11 @@ def hvp(f: Callable[[Value], Value], x: Any, v: Any) -> tuple:
     d/dx (grad f(x) . v) = H v, because v does not depend on x.
     """
     xv = _prepare(x)
-    vv = v.data if isinstance(v, Value) else np.asarray(v, dtype=xv.dtype)
+    vv = v._data if isinstance(v, Value) else np.asarray(v, dtype=xv.dtype)
     with enable_grad():
         y = f(xv)
         (g,) = grad(y, xv, create_graph=True)
         (hv,) = grad((g * vv).sum(), xv, allow_unused=True)
     if hv is None:
-        hv = Value(np.zeros_like(xv.data))
+        hv = Value(np.zeros_like(xv._data))
     return y.detach(), hv

@@ -63,7 +63,7 @@ def grad(
         elif isinstance(g, Value) and create_graph:
             seeds.append(g)
         else:
-            seeds.append(engine._seed(o, g.data if isinstance(g, Value) else g))
+            seeds.append(engine._seed(o, g._data if isinstance(g, Value) else g))
     if retain_graph is None:
         retain_graph = create_graph
     capture: dict[int, Any] = {id(x): None for x in ins}

@@ -105,7 +105,7 @@ def mse_loss(input: Value, target: Any, reduction: str = "mean") -> Value:  # no
     """Mean squared error. Warns, as PyTorch does, when the target would broadcast."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    t_shape = np.shape(target.data if isinstance(target, Value) else as_data(target))
+    t_shape = np.shape(target._data if isinstance(target, Value) else as_data(target))
     if t_shape != input.shape:
         warnings.warn(
             f"Using a target size ({t_shape}) that is different to the input size "

@@ -183,7 +183,7 @@ class Module:
             if set_to_none or p._grad is None:
                 p._grad = None
             else:
-                p._grad = np.zeros_like(p.data)
+                p._grad = np.zeros_like(p._data)
 
     def apply(self, fn: Any) -> Module:
         for m in self.children():
@@ -204,7 +204,7 @@ class Module:
             return self
         dtype = np.dtype(dtype)
         for p in list(self.parameters()) + list(self.buffers()):
-            p.data = as_data(p.data, dtype)
+            p._data = as_data(p._data, dtype)
             if p._grad is not None and not isinstance(p._grad, Value):
                 p._grad = as_data(p._grad, dtype)
         return self
@@ -260,7 +260,7 @@ class Module:
                 continue
             src = state_dict[k]
             try:
-                arr = np.asarray(src.data if isinstance(src, Value) else src)
+                arr = np.asarray(src._data if isinstance(src, Value) else src)
             except Exception as exc:  # noqa: BLE001 - report any unconvertible value
                 errors.append(f'While copying the parameter named "{k}", an exception occurred: {exc}.')
                 continue
@@ -280,10 +280,10 @@ class Module:
                     e.rstrip() for e in errors)
             )
         for target, arr in staged:
-            if type(target.data) is np.ndarray:
-                np.copyto(target.data, arr, casting="unsafe")
+            if type(target._data) is np.ndarray:
+                np.copyto(target._data, arr, casting="unsafe")
             else:
-                target.data = target.data.dtype.type(arr)
+                target._data = target._data.dtype.type(arr)
             target._bump_version()
         return IncompatibleKeys(missing, unexpected)
 

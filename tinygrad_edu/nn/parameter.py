@@ -23,5 +23,5 @@ class Parameter(Value):
         super().__init__(as_data(data), requires_grad=requires_grad)
 
     def __repr__(self) -> str:
-        return "Parameter containing:\ntensor(" + _format_data(self.data) + (
+        return "Parameter containing:\ntensor(" + _format_data(self._data) + (
             ", requires_grad=True)" if self.requires_grad else ")")

@@ -132,7 +132,7 @@ class Pow(Function):
 
 def _data(x: Any) -> Any:
     """The raw numpy data of a Value, or x itself."""
-    return getattr(x, "data", x) if not isinstance(x, (np.ndarray, np.generic)) else x
+    return getattr(x, "_data", x) if not isinstance(x, (np.ndarray, np.generic)) else x
 
 
 class Exp(Function):

@@ -83,7 +83,7 @@ class Optimizer:
                 if set_to_none or p._grad is None:
                     p._grad = None
                 else:
-                    p._grad = np.zeros_like(p.data)
+                    p._grad = np.zeros_like(p._data)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -146,7 +146,7 @@ class Optimizer:
             entry = {}
             for k, v in st.items():
                 if isinstance(v, Value) or isinstance(v, np.ndarray):
-                    arr = np.array(v.data if isinstance(v, Value) else v, dtype=p.dtype)
+                    arr = np.array(v._data if isinstance(v, Value) else v, dtype=p.dtype)
                     if k == "momentum_buffer" and arr.shape != p.shape:
                         raise ValueError(
                             f"loaded momentum_buffer for parameter {key} has shape {arr.shape}, "
@@ -177,8 +177,8 @@ class Optimizer:
 
 def param_update(p: Value, new_data: Any) -> None:
     """Write an optimizer's result into ``p`` in place (numpy scalars are immutable: rebind)."""
-    if type(p.data) is np.ndarray:
-        np.copyto(p.data, new_data, casting="same_kind")
+    if type(p._data) is np.ndarray:
+        np.copyto(p._data, new_data, casting="same_kind")
     else:
-        p.data = p.data.dtype.type(new_data)
+        p._data = p._data.dtype.type(new_data)
     p._bump_version()

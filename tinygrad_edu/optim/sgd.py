@@ -57,16 +57,16 @@ class SGD(Optimizer):
                 if g is None:
                     continue
                 if isinstance(g, Value):
-                    g = g.data
+                    g = g._data
                 if maximize:
                     g = -g
                 if weight_decay != 0:
-                    g = g + weight_decay * p.data
+                    g = g + weight_decay * p._data
                 if momentum != 0:
                     state = self.state.setdefault(p, {})
                     buf = state.get("momentum_buffer")
                     if buf is None:
-                        buf = np.array(g, dtype=p.data.dtype, copy=True)
+                        buf = np.array(g, dtype=p._data.dtype, copy=True)
                         if not buf.shape:
                             buf = buf[()]
                     elif type(buf) is np.ndarray:
@@ -76,5 +76,5 @@ class SGD(Optimizer):
                         buf = buf * momentum + (1 - dampening) * g
                     state["momentum_buffer"] = buf
                     g = g + momentum * buf if nesterov else buf
-                param_update(p, p.data - lr * g)
+                param_update(p, p._data - lr * g)
         return loss

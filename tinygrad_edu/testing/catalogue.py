@@ -161,7 +161,7 @@ CATALOGUE: list[OpCase] = [
            _unary(lambda x: ((x >= -1.0) & (x <= 1.5)).astype(float)), avoid=(-1.0, 1.5)),
     OpCase("sin", lambda x: x.sin(), _unary(np.cos)),
     OpCase("cos", lambda x: x.cos(), _unary(lambda x: -np.sin(x))),
-    OpCase("where", lambda a, b: tf.where(a.data > 0, a, b),
+    OpCase("where", lambda a, b: tf.where(a._data > 0, a, b),
            _binary(lambda a, b: np.broadcast_to(a > 0, np.broadcast_shapes(a.shape, b.shape)),
                    lambda a, b: np.broadcast_to(a <= 0, np.broadcast_shapes(a.shape, b.shape))),
            2, avoid=(0.0,)),

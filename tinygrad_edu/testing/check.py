@@ -67,9 +67,9 @@ def vjp_mismatch(
         else:
             grads = (None,) * len(vals)
     u = upstream.ravel()
-    f0 = np.abs(np.asarray(out.data, dtype=np.float64)).max(initial=0.0)
+    f0 = np.abs(np.asarray(out._data, dtype=np.float64)).max(initial=0.0)
     for i, a in enumerate(arrays):
-        ana = np.zeros(a.shape) if grads[i] is None else np.asarray(grads[i].data, dtype=np.float64)
+        ana = np.zeros(a.shape) if grads[i] is None else np.asarray(grads[i]._data, dtype=np.float64)
         num = np.zeros(a.size)
         scale = np.zeros(a.size)
         flat = a.reshape(-1)
@@ -77,10 +77,10 @@ def vjp_mismatch(
             orig = flat[j]
             flat[j] = orig + eps
             with no_grad():
-                plus = np.asarray(_call(fn, arrays, False)[0].data, dtype=np.float64).ravel()
+                plus = np.asarray(_call(fn, arrays, False)[0]._data, dtype=np.float64).ravel()
             flat[j] = orig - eps
             with no_grad():
-                minus = np.asarray(_call(fn, arrays, False)[0].data, dtype=np.float64).ravel()
+                minus = np.asarray(_call(fn, arrays, False)[0]._data, dtype=np.float64).ravel()
             flat[j] = orig
             col = (plus - minus) / (2 * eps)
             num[j] = u @ col
@@ -123,7 +123,7 @@ def _second_order(fn: Callable[..., Any], n: int, seed: int) -> Callable[..., Va
             u = rng.standard_normal(out.shape) if out.shape else rng.standard_normal()
             wrt = [v for v in vals if v.requires_grad]
             if not wrt:  # numeric evaluation: rebuild with grad so the first derivative exists
-                vals = [Value(v.data, requires_grad=True) for v in vals]
+                vals = [Value(v._data, requires_grad=True) for v in vals]
                 out = fn(*vals)
                 wrt = vals
             gs = grad(out, wrt, grad_outputs=Value(np.asarray(u)), create_graph=True,

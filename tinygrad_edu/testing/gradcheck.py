@@ -30,16 +30,16 @@ def _outputs(out: Any) -> tuple[Value, ...]:
 def numerical_jacobian(fn: Callable[..., Any], inputs: Sequence[Value], eps: float = 1e-6
                        ) -> list[list[np.ndarray]]:
     """``J[o][i]`` of shape ``(outputs[o].size, inputs[i].size)`` by central differences."""
-    base = [np.array(x.data, dtype=x.dtype, copy=True) for x in inputs]
+    base = [np.array(x._data, dtype=x.dtype, copy=True) for x in inputs]
 
     def evaluate(arrays: list[np.ndarray]) -> list[np.ndarray]:
         with no_grad():
             vals = [Value(a[()] if not a.shape else a, requires_grad=x.requires_grad)
                     for a, x in zip(arrays, inputs)]
-            return [np.asarray(o.data, dtype=np.float64).ravel() for o in _outputs(fn(*vals))]
+            return [np.asarray(o._data, dtype=np.float64).ravel() for o in _outputs(fn(*vals))]
 
     ref = evaluate(base)
-    jac = [[np.zeros((r.size, x.data.size)) for x in inputs] for r in ref]
+    jac = [[np.zeros((r.size, x._data.size)) for x in inputs] for r in ref]
     for i, x in enumerate(inputs):
         if not x.requires_grad:
             continue
@@ -62,12 +62,12 @@ def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Value]
     diff = [x for x in inputs if x.requires_grad]
     with enable_grad():
         outs = _outputs(fn(*inputs))
-        jac = [[np.zeros((o.data.size, x.data.size)) for x in inputs] for o in outs]
+        jac = [[np.zeros((o._data.size, x._data.size)) for x in inputs] for o in outs]
         for oi, o in enumerate(outs):
             if not o.requires_grad:
                 continue
-            for k in range(o.data.size):
-                seed = np.zeros(o.data.size, dtype=o.dtype)
+            for k in range(o._data.size):
+                seed = np.zeros(o._data.size, dtype=o.dtype)
                 seed[k] = 1
                 gs = grad(o, diff, grad_outputs=Value(seed.reshape(o.shape)), retain_graph=True,
                           allow_unused=True)
@@ -81,7 +81,7 @@ def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Value]
                             raise GradcheckError(
                                 f"gradient for input {i} has shape {g.shape}, expected {x.shape}"
                             )
-                        jac[oi][i][k, :] = np.asarray(g.data, dtype=np.float64).ravel()
+                        jac[oi][i][k, :] = np.asarray(g._data, dtype=np.float64).ravel()
     return jac
 
 

@@ -52,7 +52,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
         return [default_collate([s[i] for s in batch]) for i in range(len(first))]
     if isinstance(first, dict):
         return {k: default_collate([s[k] for s in batch]) for k in first}
-    return Value(np.stack([np.asarray(s.data if isinstance(s, Value) else as_data(s)) for s in batch]))
+    return Value(np.stack([np.asarray(s._data if isinstance(s, Value) else as_data(s)) for s in batch]))
 
 
 class DataLoader:
@@ -95,7 +95,7 @@ class DataLoader:
             if self.batch_size is None:
                 yield self.dataset[int(idx[0])]
             elif fast:
-                yield [Value(t.data[idx]) for t in self.dataset.tensors]
+                yield [Value(t._data[idx]) for t in self.dataset.tensors]
             else:
                 collate = self.collate_fn or default_collate
                 yield collate([self.dataset[int(i)] for i in idx])
