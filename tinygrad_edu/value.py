@@ -154,7 +154,7 @@ class Value(GraphValue):
     >>> y = w * w + 3 * w
     >>> y.backward()
     >>> w.grad          # dy/dw = 2w + 3
-    np.float64(7.0)
+    tensor(7.)
     """
 
     # _data holds the numpy array (or numpy scalar for 0-d values); ``data`` is PyTorch's view of

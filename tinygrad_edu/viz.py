@@ -55,16 +55,17 @@ def to_dot(root: Value, max_size: int = 6, rankdir: str = "LR") -> str:
     """
     lines = ["digraph tinygrad_edu {", f"  rankdir={rankdir};",
              '  node [fontname="Helvetica", fontsize=10];']
-    for v in graph_nodes(root):
-        vid = f"v{id(v)}"
-        lines.append(f'  {vid} [shape=record, label="{_value_label(v, max_size)}"];')
+    values = graph_nodes(root)
+    number = {id(v): i for i, v in enumerate(values)}  # stable names: v0 is the root
+    for v in values:
+        k = number[id(v)]
+        lines.append(f'  v{k} [shape=record, label="{_value_label(v, max_size)}"];')
         if v.grad_fn is not None:
-            oid = f"op{id(v)}"
-            lines.append(f'  {oid} [shape=ellipse, label="{v.grad_fn.name()}"];')
-            lines.append(f"  {oid} -> {vid};")
+            lines.append(f'  op{k} [shape=ellipse, label="{v.grad_fn.name()}"];')
+            lines.append(f"  op{k} -> v{k};")
             for p in v.grad_fn.parents:
                 if p is not None:
-                    lines.append(f"  v{id(p)} -> {oid};")
+                    lines.append(f"  v{number[id(p)]} -> op{k};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -97,7 +97,9 @@ def vjp_mismatch(
 
 def _describe(fn: Callable[..., Any], arrays: Sequence[np.ndarray], upstream_seed: int,
               rep: _Report, order: str) -> str:
-    name = getattr(fn, "__name__", repr(fn))
+    owner = getattr(fn, "__self__", None)
+    name = f"{owner.__name__}.{fn.__name__}" if isinstance(owner, type) else getattr(
+        fn, "__name__", repr(fn))
     shapes = ", ".join(str(a.shape) for a in arrays)
     with np.printoptions(precision=6, suppress=True):
         listing = "\n".join(f"  x{i} = {np.array2string(a, separator=', ')}" for i, a in enumerate(arrays))

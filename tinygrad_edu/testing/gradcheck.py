@@ -34,9 +34,10 @@ def numerical_jacobian(fn: Callable[..., Any], inputs: Sequence[Value], eps: flo
 
     def evaluate(arrays: list[np.ndarray]) -> list[np.ndarray]:
         with no_grad():
-            vals = [Value(a[()] if not a.shape else a, requires_grad=x.requires_grad)
+            vals = [Value(a[()] if not a.shape else a.copy(), requires_grad=x.requires_grad)
                     for a, x in zip(arrays, inputs)]
-            return [np.asarray(o._data, dtype=np.float64).ravel() for o in _outputs(fn(*vals))]
+            # copies: an output may be an input itself, whose buffer the next step perturbs
+            return [np.array(o._data, dtype=np.float64).ravel() for o in _outputs(fn(*vals))]
 
     ref = evaluate(base)
     jac = [[np.zeros((r.size, x._data.size)) for x in inputs] for r in ref]

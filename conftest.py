@@ -1,5 +1,7 @@
-"""Hypothesis profiles: 'ci' (the default: fixed example counts, no deadline, derandomised, so a
-run is reproducible), 'dev' (more examples, random) and 'intense' (deep fuzzing).
+"""Shared by tests/ and the doctests of docs/ and README.md.
+
+Hypothesis profiles: 'ci' (the default: fixed example counts, no deadline, derandomised, so a run
+is reproducible), 'dev' (more examples, random) and 'intense' (deep fuzzing).
 
 Choose one with HYPOTHESIS_PROFILE=intense pytest ...
 """
