@@ -27,3 +27,9 @@ def rng():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: long-running (deselect with -m 'not slow')")
+
+# the docs import the blog examples by name, as the tests do
+import pathlib  # noqa: E402
+import sys  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "examples"))

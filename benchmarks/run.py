@@ -30,15 +30,21 @@ import numpy as np  # noqa: E402
 import workloads as W  # noqa: E402
 
 
-def median_of(fn, repeats: int, *args) -> float | None:
-    values = []
+def interleaved(named: list[tuple[str, object, tuple]], repeats: int) -> dict[str, float | None]:
+    """Median of each workload, running them in turn within each repeat, so that a slow patch
+    of a shared machine hits every contender alike rather than one of them."""
+    values: dict[str, list[float]] = {name: [] for name, _, _ in named}
+    missing: set[str] = set()
     for _ in range(repeats):
-        try:
-            values.append(fn(*args))
-        except W.Missing:
-            return None
-        gc.collect()
-    return statistics.median(values)
+        for name, fn, args in named:
+            if name in missing:
+                continue
+            try:
+                values[name].append(fn(*args))
+            except W.Missing:
+                missing.add(name)
+            gc.collect()
+    return {name: None if name in missing else statistics.median(v) for name, v in values.items()}
 
 
 def fmt(v: float | None, unit: str = "") -> str:
@@ -70,9 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print("note: run with OMP_NUM_THREADS=1 for comparable numbers")
 
     print("\n1. Seed 001's quadratic fit: 5000 per-sample updates (seconds, lower is better)")
-    quad = {name: median_of(fn, reps) for name, fn in [
-        ("post (pure Python)", W.quad_post), ("micrograd", W.quad_micrograd),
-        ("torch", W.quad_torch), ("tinygrad_edu", W.quad_tinygrad)]}
+    quad = interleaved([("post (pure Python)", W.quad_post, ()), ("micrograd", W.quad_micrograd, ()),
+                        ("torch", W.quad_torch, ()), ("tinygrad_edu", W.quad_tinygrad, ())], reps)
     for name, t in quad.items():
         print(f"   {name:20s} {fmt(t and t * 1e3, ' ms'):>16s}   "
               f"{ratio(t, quad['post (pure Python)'])} the post")
@@ -84,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n2. Seed 003's 1-32-32-1 MLP, {steps} SGD steps, float32 (steps/s, higher is better)")
     mlp = {}
     for batch in (1, 128, 1000):
-        row = {name: median_of(fn, reps, batch, steps) for name, fn in [
-            ("numpy", W.mlp_numpy), ("torch", W.mlp_torch), ("tinygrad_edu", W.mlp_tinygrad)]}
+        row = interleaved([("numpy", W.mlp_numpy, (batch, steps)), ("torch", W.mlp_torch, (batch, steps)),
+                           ("tinygrad_edu", W.mlp_tinygrad, (batch, steps))], reps)
         mlp[batch] = row
         print(f"   batch {batch:5d}: numpy {fmt(row['numpy']):>8s}  torch {fmt(row['torch']):>13s}  "
               f"tinygrad_edu {fmt(row['tinygrad_edu']):>8s}   vs numpy "
@@ -96,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n3. The post's seed 003 loop (DataLoader + next(iter(...))), {steps // 2} steps (steps/s)")
     post = {}
     for name, batch, mom in (("Batch", 1000, 1), ("Stochastic", 1, 0), ("Minibatch", 128, 1)):
-        t = median_of(W.post_loop, reps, "torch", batch, mom, steps // 2)
-        o = median_of(W.post_loop, reps, "tinygrad_edu", batch, mom, steps // 2)
+        both = interleaved([("torch", W.post_loop, ("torch", batch, mom, steps // 2)),
+                            ("tinygrad_edu", W.post_loop, ("tinygrad_edu", batch, mom, steps // 2))], reps)
+        t, o = both["torch"], both["tinygrad_edu"]
         post[name] = {"torch": t, "tinygrad_edu": o}
         target = ">= 5x" if name == "Batch" else "> 1x"
         print(f"   {name:10s}: torch {fmt(t):>13s}  tinygrad_edu {fmt(o):>8s}   {ratio(o, t)} "
@@ -107,19 +113,19 @@ def main(argv: list[str] | None = None) -> int:
     print("\n4. Depth: a chain of ops, build + backward (microseconds per node)")
     depth = {}
     for n in (10_000, args.depth):
-        row = {"micrograd (gc off)": None}
+        contenders = [("tinygrad_edu (gc on)", lambda k=n: W.chain_tinygrad(k)["per_node_us"], ()),
+                      ("tinygrad_edu (gc off)",
+                       lambda k=n: W.chain_tinygrad(k, gc_off=True)["per_node_us"], ())]
         if n <= 10_000:
-            row["micrograd (gc off)"] = median_of(lambda k=n: W.chain_micrograd(k)["per_node_us"], reps)
-        runs = [W.chain_tinygrad(n, gc_off=False) for _ in range(reps if n <= 10_000 else 1)]
-        row["tinygrad_edu (gc on)"] = statistics.median(r["per_node_us"] for r in runs)
-        runs_off = [W.chain_tinygrad(n, gc_off=True) for _ in range(reps if n <= 10_000 else 1)]
-        row["tinygrad_edu (gc off)"] = statistics.median(r["per_node_us"] for r in runs_off)
+            contenders.insert(0, ("micrograd (gc off)",
+                                  lambda k=n: W.chain_micrograd(k)["per_node_us"], ()))
+        row = {"micrograd (gc off)": None}
+        row.update(interleaved(contenders, reps if n <= 10_000 else 1))
         mem = W.chain_memory(min(n, 100_000))
         row["peak_MB_per_100k_nodes"] = mem["peak_MB"] * 100_000 / min(n, 100_000)
         row["MB_left_after_free"] = mem["after_free_MB"]
         depth[n] = row
-        mg = row["micrograd (gc off)"]
-        mg_text = fmt(mg, " us") if n <= 10_000 else "n/a (its recursive sort)"
+        mg_text = fmt(row["micrograd (gc off)"], " us") if n <= 10_000 else "n/a (its recursive sort)"
         print(f"   {n:>9,d} ops: micrograd (gc off) {mg_text:>14s}   "
               f"tinygrad_edu {row['tinygrad_edu (gc on)']:.2f} us (gc on), "
               f"{row['tinygrad_edu (gc off)']:.2f} us (gc off)")
@@ -129,6 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     if m["micrograd (gc off)"] is None:
         print("   micrograd: not installed")
     results["depth_us_per_node"] = depth
+
+    print("\n5. First-order backward of the MLP (batch 128), with create_graph off")
+    bw = W.backward_cost()
+    print(f"   loss.backward(): {bw['tinygrad_edu_us']:.0f} us per call; the same backward written by "
+          f"hand in numpy: {bw['numpy_us']:.0f} us ({bw['tinygrad_edu_us'] / bw['numpy_us']:.2f}x)")
+    print(f"   Values created during an ordinary backward: {bw['values_created']} (no graph is "
+          f"recorded, so the higher-order machinery costs nothing when it is off)")
+    results["first_order_backward"] = bw
 
     out = pathlib.Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)

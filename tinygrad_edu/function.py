@@ -69,18 +69,19 @@ def is_grad_enabled() -> bool:
 class set_grad_enabled:
     """Context manager and decorator that turns graph recording on or off."""
 
+    __slots__ = ("mode", "_prev")
+
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
-        self._prev: list[bool] = []
 
     def __enter__(self) -> None:
         global _grad_enabled
-        self._prev.append(_grad_enabled)
+        self._prev = _grad_enabled
         _grad_enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
         global _grad_enabled
-        _grad_enabled = self._prev.pop()
+        _grad_enabled = self._prev
 
     def __call__(self, fn: F) -> F:
         mode = self.mode
@@ -99,15 +100,19 @@ class no_grad(set_grad_enabled):
     Use it for parameter updates such as ``w -= lr * w.grad``.
     """
 
+    __slots__ = ()
+
     def __init__(self) -> None:
-        super().__init__(False)
+        self.mode = False
 
 
 class enable_grad(set_grad_enabled):
     """``with enable_grad():`` or ``@enable_grad()``: record a graph even inside ``no_grad``."""
 
+    __slots__ = ()
+
     def __init__(self) -> None:
-        super().__init__(True)
+        self.mode = True
 
 
 # ----------------------------------------------------------------------------- values
@@ -227,8 +232,6 @@ class Function:
         Plain numpy arrays or numbers in (no Value among them): the forward result is returned
         as is, with no graph.
         """
-        ctx = cls.__new__(cls)
-        ctx.saved_values = ()
         # Unwrap the inputs: their raw data goes to forward; the Values that need a gradient
         # become the node's parents (None in the place of any other input).
         record = _grad_enabled
@@ -249,14 +252,14 @@ class Function:
             record = record and (ra or rb)
             if record:
                 parents = (a if ra else None, b if rb else None)
-                ctx.needs_input_grad = (ra, rb)
+                needs = (ra, rb)
         elif len(inputs) == 1 and isinstance(inputs[0], GraphValue):  # unary ops: unrolled
             proto = inputs[0]
             raw = (proto._data,)
             record = record and proto._rg
             if record:
                 parents = inputs
-                ctx.needs_input_grad = _ONE_NEEDS
+                needs = _ONE_NEEDS
         else:
             proto, raw, listed = None, [], []
             for x in inputs:
@@ -271,9 +274,14 @@ class Function:
             parents = tuple(listed)
             record = record and any(p is not None for p in parents)
             if record:
-                ctx.needs_input_grad = tuple(p is not None for p in parents)
-        if not record:
-            ctx.needs_input_grad = (False,) * len(inputs)
+                needs = tuple(p is not None for p in parents)
+        if record:  # this call becomes a graph node: the ctx is that node
+            ctx = cls.__new__(cls)
+            ctx.saved_values = ()
+            ctx.needs_input_grad = needs
+        else:  # nothing to remember: forward writes into a shared scratch ctx
+            ctx = _SCRATCH
+            ctx.needs_input_grad = _NO_NEEDS[len(inputs)] if len(inputs) < 4 else (False,) * len(inputs)
         try:
             out = cls.forward(ctx, *raw, **settings)
         except ValueError as exc:
@@ -281,12 +289,17 @@ class Function:
                 raise
             raise _broadcast_error(cls.__name__, raw) from exc
         if proto is None:
+            if not record:
+                ctx.__dict__.clear()
+                ctx.saved_values = ()
             return out
         if _anomaly_enabled:
             site = _creation_site()
             _check_finite(cls.__name__ + ".forward", out, site)
             ctx.__dict__["_trace"] = site
         if not record:
+            ctx.__dict__.clear()  # let the scratch ctx hold no arrays
+            ctx.saved_values = ()
             return proto._from_op(out, None)
         global _node_count
         _node_count += 1
@@ -296,6 +309,10 @@ class Function:
         if ctx.saved_values:
             ctx._epoch = _inplace_epoch  # in-place changes after this are caught at backward
         return proto._from_op(out, ctx)
+
+
+_SCRATCH = Function.__new__(Function)  # the ctx of every call that records no node
+_NO_NEEDS = ((), (False,), (False, False), (False, False, False))
 
 
 def _broadcast_error(op: str, raw: list) -> RuntimeError:

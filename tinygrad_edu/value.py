@@ -176,6 +176,8 @@ class Value(GraphValue):
         self.grad_fn = None
         self._retains_grad = False
         self._rg = False
+        self._ver = 0  # leaves are what in-place updates touch: keep that path free of lookups
+        self._base = None
         if name is not None:
             self._name = name
         if requires_grad:
@@ -275,6 +277,7 @@ class Value(GraphValue):
         v._rg = False
         v.grad_fn = None
         v._retains_grad = False
+        v._ver = 0
         v._base = (self, attr)
         return v
 
@@ -493,11 +496,15 @@ class Value(GraphValue):
         node created before it knows its saved data may have changed. A view (``.data``,
         ``.grad``) writes its new numbers back to what it views: arrays share memory anyway,
         but a 0-d value's numpy scalar is immutable and was replaced."""
-        self._ver = self._version + 1
+        try:
+            self._ver += 1
+            link = self._base
+        except AttributeError:  # an op's output: these fields are set on first use
+            self._ver = self._version + 1
+            link = getattr(self, "_base", None)
         _fn._inplace_epoch += 1
         self._stamp = _fn._inplace_epoch
         view = self
-        link = getattr(view, "_base", None)
         while link is not None:
             owner, attr = link
             setattr(owner, attr, view._data)
@@ -537,7 +544,7 @@ class Value(GraphValue):
                     f"{list(result.shape)} (in-place {name})"
                 )
             np.copyto(data, result, casting="same_kind")
-        elif np.shape(result) != ():
+        elif not isinstance(result, np.generic) and np.shape(result) != ():
             raise RuntimeError(
                 f"output with shape [] doesn't match the broadcast shape {list(np.shape(result))} "
                 f"(in-place {name} on a 0-d value)"
