@@ -165,7 +165,7 @@ def check_op(
     second derivative too. The number of examples comes from the active hypothesis profile unless
     ``max_examples`` is given.
     """
-    from hypothesis import given, settings
+    from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
     from .strategies import broadcastable_arrays
@@ -184,6 +184,11 @@ def check_op(
             if rep is not None:
                 raise OpCheckError(_describe(fn, arrays, upstream_seed, rep, "second-order"))
 
+    # Finite differences are slow by nature, and the domain filters reject some draws: whatever
+    # the caller's hypothesis profile, drop the deadline and those two health checks.
+    overrides = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                           HealthCheck.filter_too_much])
     if max_examples is not None:
-        run = settings(max_examples=max_examples)(run)
+        overrides["max_examples"] = max_examples
+    run = settings(**overrides)(run)
     run()
