@@ -50,6 +50,18 @@ def save(fig: Any, out: str, name: str) -> pathlib.Path:
     return path
 
 
+def plot_curve(out: str, name: str, xs: list, ys: list, ylabel: str, title: str) -> None:
+    """One line plot of a loss against epochs, labelled like the post's, saved as out/name."""
+    plt = pyplot()
+    if plt:
+        fig = plt.figure()
+        plt.plot(xs, ys)
+        plt.ylabel(ylabel)
+        plt.xlabel("Epoch")
+        plt.title(title)
+        save(fig, out, name)
+
+
 def progress(iterable: Iterable, desc: str, total: int) -> Iterable:
     """A tqdm bar labelled like the post's, or plain progress lines without tqdm."""
     try:

@@ -13,7 +13,7 @@ differ in the last bit at some epochs. See docs/blogs/gd-and-sgd.md.)
 
 from __future__ import annotations
 
-from _support import parse_args, pyplot, save
+from _support import parse_args, plot_curve
 
 import tinygrad_edu as tg
 
@@ -57,14 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         costs.append(cost)
     print("***************************训练结束***************************\n")
     print(f"训练后的输入值x:{4.0}, 训练后的预测值:{w * 4}")
-    plt = pyplot()
-    if plt:
-        fig = plt.figure()
-        plt.plot(epochs, costs)
-        plt.ylabel("Cost")
-        plt.xlabel("Epoch")
-        plt.title("Seed 000: gradient descent on y = w*x")
-        save(fig, args.out, "s000_gd.png")
+    plot_curve(args.out, "s000_gd.png", epochs, costs, "Cost", "Seed 000: gradient descent on y = w*x")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ The printed loss and grad are those of the last sample, computed before its upda
 
 from __future__ import annotations
 
-from _support import parse_args, pyplot, save
+from _support import parse_args, plot_curve
 from s000_gd import X_DATA, Y_DATA
 
 import tinygrad_edu as tg
@@ -43,14 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         losses.append(loss)
     print("***************************训练结束***************************\n")
     print(f"训练后的输入值x:{4.0}, 训练后的预测值:{w * 4}")
-    plt = pyplot()
-    if plt:
-        fig = plt.figure()
-        plt.plot(epochs, losses)
-        plt.ylabel("Loss")
-        plt.xlabel("Epoch")
-        plt.title("Seed 000: per-sample SGD")
-        save(fig, args.out, "s000_sgd.png")
+    plot_curve(args.out, "s000_sgd.png", epochs, losses, "Loss", "Seed 000: per-sample SGD")
 
 
 if __name__ == "__main__":

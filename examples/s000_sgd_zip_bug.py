@@ -8,7 +8,7 @@ We keep the post's logic, with autograd doing the gradient, and print that answe
 
 from __future__ import annotations
 
-from _support import parse_args, pyplot, save
+from _support import parse_args, plot_curve
 from s000_gd import X_DATA, Y_DATA
 
 import tinygrad_edu as tg
@@ -53,14 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"训练后的输入值x:{4.0}, 训练后的预测值:{w.item() * 4}")
     print()
     print(EXPLANATION)
-    plt = pyplot()
-    if plt:
-        fig = plt.figure()
-        plt.plot(epochs, losses)
-        plt.ylabel("Loss")
-        plt.xlabel("Epoch")
-        plt.title("Seed 000: zip() inside loss() trains on the last sample only")
-        save(fig, args.out, "s000_sgd_zip_bug.png")
+    plot_curve(args.out, "s000_sgd_zip_bug.png", epochs, losses, "Loss",
+               "Seed 000: zip() inside loss() trains on the last sample only")
 
 
 if __name__ == "__main__":

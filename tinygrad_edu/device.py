@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["device", "cuda", "check_device"]
+__all__ = ["device", "cuda", "check_device", "parse_to_args"]
 
 
 class device:
@@ -50,3 +50,15 @@ class cuda:
     @staticmethod
     def device_count() -> int:
         return 0
+
+
+def parse_to_args(args: tuple, dtype: Any, dev: Any) -> tuple[Any, Any]:
+    """Sort ``.to(...)``'s positional arguments into (dtype, device), as PyTorch accepts
+    ``x.to(float32)``, ``x.to("cpu")`` and ``x.to(device, dtype)``; check the device."""
+    for a in args:
+        if isinstance(a, (str, device)):
+            dev = a
+        else:
+            dtype = a
+    check_device(dev)
+    return dtype, dev

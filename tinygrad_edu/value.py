@@ -17,7 +17,7 @@ import numpy as np
 
 from . import engine
 from . import function as _fn
-from .device import check_device
+from .device import parse_to_args
 from .function import Function, GraphValue
 from .ops import (
     Abs,
@@ -407,12 +407,7 @@ class Value(GraphValue):
     def to(self, *args: Any, dtype: Any = None, device: Any = None, **ignored: Any) -> Value:
         """``x.to(float32)``, ``x.to('cpu')`` or ``x.to(device, dtype)``: a copy cast to the dtype
         (differentiable between float dtypes), or self when nothing changes."""
-        for a in args:
-            if isinstance(a, str) or type(a).__name__ == "device":
-                device = a
-            else:
-                dtype = a
-        check_device(device)
+        dtype, device = parse_to_args(args, dtype, device)
         if dtype is None:
             return self
         dtype = np.dtype(dtype)

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ..device import check_device
+from ..device import parse_to_args
 from ..value import Value, as_data
 from .parameter import Parameter
 
@@ -194,12 +194,7 @@ class Module:
     def to(self, *args: Any, dtype: Any = None, device: Any = None, **ignored: Any) -> Module:
         """``model.to(float32)`` casts every parameter and buffer in place (the Parameter objects
         stay, so an optimizer keeps working); ``model.to('cpu')`` is accepted and does nothing."""
-        for a in args:
-            if isinstance(a, str) or type(a).__name__ == "device":
-                device = a
-            else:
-                dtype = a
-        check_device(device)
+        dtype, device = parse_to_args(args, dtype, device)
         if dtype is None:
             return self
         dtype = np.dtype(dtype)
