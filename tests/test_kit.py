@@ -110,3 +110,24 @@ def test_gradcheck_full_jacobian_and_reentrancy():
 
     with pytest.raises(GradcheckError, match="Jacobian mismatch for output 0 with respect to input 0"):
         gradcheck(ZeroGrad.apply, [x, tg.tensor(np.ones(5) * 2, requires_grad=True)])
+
+
+def test_forward_may_call_other_ops_on_raw_arrays_under_no_grad():
+    from tinygrad_edu.ops import Exp
+
+    class ExpTwice(Function):
+        """z = 2 e^x.   dz/dx = 2 e^x"""
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.factor = 2.0
+            out = Exp.apply(x)  # another op on plain arrays, inside a forward
+            return out * ctx.factor  # ctx must still hold what this forward stored
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2.0 * Exp.apply(ctx.saved_values[0]) if ctx.saved_values else grad
+
+    x = tg.tensor([0.0, 1.0], requires_grad=True)
+    with tg.no_grad():
+        assert ExpTwice.apply(x).tolist() == [2.0, 2 * np.e]

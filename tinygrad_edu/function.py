@@ -275,13 +275,9 @@ class Function:
             record = record and any(p is not None for p in parents)
             if record:
                 needs = tuple(p is not None for p in parents)
-        if record:  # this call becomes a graph node: the ctx is that node
-            ctx = cls.__new__(cls)
-            ctx.saved_values = ()
-            ctx.needs_input_grad = needs
-        else:  # nothing to remember: forward writes into a shared scratch ctx
-            ctx = _SCRATCH
-            ctx.needs_input_grad = _NO_NEEDS[len(inputs)] if len(inputs) < 4 else (False,) * len(inputs)
+        ctx = cls.__new__(cls)
+        ctx.saved_values = ()
+        ctx.needs_input_grad = needs if record else (False,) * len(inputs)
         try:
             out = cls.forward(ctx, *raw, **settings)
         except ValueError as exc:
@@ -289,17 +285,12 @@ class Function:
                 raise
             raise _broadcast_error(cls.__name__, raw) from exc
         if proto is None:
-            if not record:
-                ctx.__dict__.clear()
-                ctx.saved_values = ()
             return out
         if _anomaly_enabled:
             site = _creation_site()
             _check_finite(cls.__name__ + ".forward", out, site)
             ctx.__dict__["_trace"] = site
         if not record:
-            ctx.__dict__.clear()  # let the scratch ctx hold no arrays
-            ctx.saved_values = ()
             return proto._from_op(out, None)
         global _node_count
         _node_count += 1
@@ -309,10 +300,6 @@ class Function:
         if ctx.saved_values:
             ctx._epoch = _inplace_epoch  # in-place changes after this are caught at backward
         return proto._from_op(out, ctx)
-
-
-_SCRATCH = Function.__new__(Function)  # the ctx of every call that records no node
-_NO_NEEDS = ((), (False,), (False, False), (False, False, False))
 
 
 def _broadcast_error(op: str, raw: list) -> RuntimeError:
