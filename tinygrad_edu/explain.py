@@ -133,12 +133,10 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
                     leaves[id(p)] = p
         rows.append(row)
 
-    before = {}
     engine.run_backward([loss], [seed], retain_graph, False, trace=trace)
     if loss.grad_fn is None:
         leaves[id(loss)] = loss
     for key, leaf in leaves.items():
-        before[key] = leaf
         rows.append(ExplainRow(len(rows) + 1, "leaf", label(leaf), leaf._data, leaf._grad,
                                parts.get(key, []), [], is_leaf=True))
     if show:

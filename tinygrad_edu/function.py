@@ -133,10 +133,6 @@ _FREED = ("<freed>",)  # marks saved values released by a backward without retai
 _FSUM_MAX = 1 << 16  # above this, a scalar's gradient is summed by numpy (pairwise) for speed
 
 
-def _is_array_like(x: object) -> bool:
-    return isinstance(x, (np.ndarray, np.generic, int, float, bool))
-
-
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` down to ``shape``: the one place where broadcasting is undone.
 

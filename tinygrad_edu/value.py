@@ -185,7 +185,7 @@ class Value(GraphValue):
 
     def _from_op(self, data: Any, node: Function | None) -> Value:
         """Build the output of an op (always a plain Value, even when self is a Parameter)."""
-        v = _new_value()
+        v = Value.__new__(Value)
         if type(data) is np.ndarray:
             if not data.shape:
                 data = data[()]
@@ -922,10 +922,6 @@ def _index(index: Any) -> Any:
     if isinstance(index, list):
         return np.asarray([i.item() if isinstance(i, Value) else i for i in index])
     return index
-
-
-def _new_value() -> Value:
-    return Value.__new__(Value)
 
 
 class _Cast(Function):

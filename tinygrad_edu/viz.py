@@ -7,9 +7,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from typing import Any
-
-import numpy as np
 
 from .explain import fmt
 from .value import Value
@@ -113,6 +110,3 @@ def to_text(root: Value, max_size: int = 4) -> str:
                 stack.append((p, child_prefix, "└─ " if last else "├─ "))
     return "\n".join(lines)
 
-
-def _is_small(v: Any, max_size: int) -> bool:
-    return np.asarray(v).size <= max_size

@@ -64,9 +64,8 @@ class Mean(Function):
 
 
 class _Extremum(Function):
-    """Shared by Max and Min: the gradient goes to the extreme elements, split evenly on ties."""
-
-    reduce = staticmethod(np.max)
+    """Shared by Max and Min: the gradient goes to the extreme elements, split evenly on ties.
+    Subclasses set ``reduce`` (np.max or np.min)."""
 
     @classmethod
     def _forward(cls, ctx, x, axis, keepdims):

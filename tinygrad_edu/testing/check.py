@@ -115,7 +115,7 @@ def _describe(fn: Callable[..., Any], arrays: Sequence[np.ndarray], upstream_see
         )
 
 
-def _second_order(fn: Callable[..., Any], n: int, seed: int) -> Callable[..., Value]:
+def _second_order(fn: Callable[..., Any], seed: int) -> Callable[..., Value]:
     """x -> sum_i <d(u . fn(x))/dx_i, v_i>, built with create_graph: its gradient is H-products."""
 
     def h(*vals: Value) -> Value:
@@ -179,7 +179,7 @@ def check_op(
         if rep is not None:
             raise OpCheckError(_describe(fn, arrays, upstream_seed, rep, "first-order"))
         if higher_order:
-            h = _second_order(fn, n_inputs, upstream_seed)
+            h = _second_order(fn, upstream_seed)
             rep = vjp_mismatch(h, arrays, upstream=np.float64(1.0), rtol=max(rtol, 1e-4))
             if rep is not None:
                 raise OpCheckError(_describe(fn, arrays, upstream_seed, rep, "second-order"))
