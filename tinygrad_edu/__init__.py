@@ -27,9 +27,13 @@ from .creation import (
     zeros_like,
 )
 from .device import cuda, device
+from .dtypes import bool_, float32, float64, get_default_dtype, int32, int64, set_default_dtype
 from .explain import explain
-from .function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .functions import (
+from .function import Function
+from .random import Generator, initial_seed, manual_seed, seed
+from .serialization import load, save
+from .state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .toplevel import (
     abs,
     cat,
     clamp,
@@ -62,19 +66,7 @@ from .functions import (
     unsqueeze,
     where,
 )
-from .random import Generator, initial_seed, manual_seed, seed
-from .serialization import load, save
-from .value import (
-    Tensor,
-    Value,
-    bool_,
-    float32,
-    float64,
-    get_default_dtype,
-    int32,
-    int64,
-    set_default_dtype,
-)
+from .value import Tensor, Value
 
 float = float32  # noqa: A001 - torch.float is float32
 double = float64

@@ -7,8 +7,10 @@ from typing import Any
 import numpy as np
 
 from .device import check_device
+from .dtypes import as_data, get_default_dtype
+from .methods import shape_arg as _shape_arg
 from .random import Generator, rng
-from .value import Value, _shape_arg, as_data, get_default_dtype
+from .value import Value
 
 __all__ = [
     "tensor",

@@ -1,11 +1,14 @@
-"""Layer 1 (with function.py): the backward graph walk.
+"""Floor 2: the backward walk.
 
-``backward`` sorts the graph with an iterative depth-first search (no recursion, so a chain a
+``run_backward`` sorts the graph with an iterative depth-first search (no recursion, so a chain a
 million ops deep is fine), then visits the nodes from the output back to the inputs. At each node
 it calls the op's ``backward`` with the gradient that has arrived, and adds what comes out to the
-gradients of the node's inputs: to the next node's accumulator, or to a leaf's ``.grad``.
+gradients of the node's inputs: to the next node's accumulator, or, for a leaf, to the gradients
+the walk collects. One argument says which values collect: ``collect`` (ids), or every leaf and
+every value that called ``retain_grad()`` when it is None. ``backward`` then adds what was
+collected into ``.grad``; ``autograd.grad`` returns it instead.
 
-Like function.py, this module only relies on the small ``GraphValue`` interface of Value.
+Values are used only through the :class:`~tinygrad_edu.state.GraphValue` contract.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import function as _fn
-from .function import _FREED, Function, GraphValue
+from .diagnostics import check_finite
+from .function import _FREED, Function
+from .state import GraphValue, set_grad_enabled, state
 
-__all__ = ["backward", "run_backward", "topological_order"]
+__all__ = ["backward", "run_backward", "topological_order", "seed", "accumulate"]
 
 SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -32,9 +36,9 @@ SECOND_BACKWARD = (
 def topological_order(roots: Sequence[Any]) -> list[Any]:
     """Non-leaf values reachable from ``roots``, each after every value it was computed from.
 
-    An iterative walk (no recursion, so a graph a million nodes deep is fine) collects the
-    reachable values; sorting them by their node's creation number then gives a topological
-    order, because a node is always created after the nodes whose outputs it uses.
+    An iterative walk collects the reachable values; sorting them by their node's creation
+    number then gives a topological order, because a node is always created after the nodes
+    whose outputs it uses.
     """
     found: dict[Function, Any] = {}
     stack = [r for r in roots if r.grad_fn is not None]
@@ -47,13 +51,11 @@ def topological_order(roots: Sequence[Any]) -> list[Any]:
         for p in node.parents:
             if p is not None and p.grad_fn is not None and p.grad_fn not in found:
                 stack.append(p)
-    return [found[n] for n in sorted(found, key=_creation_number)]
+    return [found[n] for n in sorted(found, key=operator.attrgetter("_seq"))]
 
 
-_creation_number = operator.attrgetter("_seq")
-
-
-def _seed(root: Any, gradient: Any) -> Any:
+def seed(root: Any, gradient: Any, create_graph: bool = False) -> Any:
+    """The gradient that starts the walk at ``root``: checked against its shape, in its dtype."""
     data = root._data
     if gradient is None:
         if data.size != 1:
@@ -63,54 +65,167 @@ def _seed(root: Any, gradient: Any) -> Any:
                 f"the upstream gradient: y.backward(gradient) with gradient.shape == y.shape."
             )
         return data.dtype.type(1) if not data.shape else np.ones_like(data)
-    g = gradient._data if isinstance(gradient, GraphValue) and not _fn._grad_enabled else gradient
-    if isinstance(g, GraphValue):
-        return g
-    g = np.asarray(g, dtype=data.dtype)
+    value = isinstance(gradient, GraphValue)
+    g = gradient._data if value else np.asarray(gradient)
     if g.shape != data.shape:
         raise RuntimeError(
             f"Mismatch in shape: grad_output[0] has a shape of {tuple(g.shape)} and output[0] has a "
             f"shape of {tuple(data.shape)}. The gradient passed to backward must match the output."
         )
+    if value and create_graph and gradient._rg:
+        return gradient  # differentiated through, too
+    g = np.asarray(g, dtype=data.dtype)  # as in PyTorch, the gradient takes the output's dtype
     return g[()] if not g.shape else g
 
 
-def backward(
-    root: Any,
-    gradient: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    inputs: Sequence[Any] | None = None,
-) -> None:
-    """``root.backward(...)``: accumulate d(root)/d(leaf) into every leaf's ``.grad``."""
+def backward(root: Any, gradient: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Sequence[Any] | None = None) -> None:
+    """``root.backward(...)``: add d(root)/d(leaf) into every leaf's ``.grad`` (or only into the
+    ``inputs``' ``.grad``, leaves or not)."""
     if not root._rg:
         raise RuntimeError(
             "element 0 of tensors does not require grad and does not have a grad_fn. Make sure a "
             "leaf was created with requires_grad=True (or call .requires_grad_()) and that the "
             "loss was not computed inside no_grad()."
         )
-    seed = _seed(root, gradient)
-    if retain_graph is None:
-        retain_graph = create_graph
-    only = None
-    if inputs is not None:
-        only = {id(v) for v in inputs}
-    run_backward([root], [seed], retain_graph, create_graph, accumulate=True, only=only)
+    start = seed(root, gradient, create_graph)
+    collect = None if inputs is None else {id(v) for v in inputs}
+    found = run_backward([root], [start], retain_graph or create_graph, create_graph, collect)
+    accumulate(found, create_graph)
 
 
-def _check_saved(node: Function, out: Any) -> None:
-    """Raise if a value whose data ``node`` saved was modified in place after the node was made.
+def accumulate(found: dict[int, list], create_graph: bool) -> None:
+    """Add collected gradients into ``.grad``, in the value's dtype, in place where possible."""
+    for v, g in found.values():
+        old = v._grad
+        if isinstance(g, GraphValue) or (old is not None and (create_graph or old._rg)):
+            v._grad = g if old is None else old + g  # a gradient with a graph: out of place
+        elif old is None:  # a fresh array of its own: no two values ever share one
+            arr = g.astype(v._data.dtype) if type(g) is np.ndarray else np.asarray(g, v._data.dtype)
+            v._grad = v._from_op(arr, None)
+        elif type(old._data) is np.ndarray and old._data.flags.writeable:
+            np.add(old._data, g, out=old._data, casting="unsafe")
+        else:
+            old._data = np.asarray(old._data + g, dtype=v._data.dtype)[()]
 
-    Every in-place change stamps its value with a new global epoch; the node remembers the
-    epoch at its creation. Only data that the node really saved counts (as in PyTorch).
+
+def run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool, create_graph: bool,
+                 collect: set[int] | None = None, trace: Callable[..., None] | None = None,
+                 ) -> dict[int, list]:
+    """The walk shared by ``backward``, ``autograd.grad`` and ``explain``.
+
+    Returns ``{id(value): [value, gradient]}`` for the values that collect (see the module's
+    docstring). ``trace(value, grad, grads)`` is called at each node (explain's table).
+    Nothing is written anywhere if the walk fails part-way.
     """
-    for p in (*node.parents, out):
-        if p is None or getattr(p, "_stamp", 0) <= node._epoch:
+    order = topological_order(roots)
+    found: dict[int, list] = {}
+    for root, g in zip(roots, seeds):
+        if create_graph and not isinstance(g, GraphValue):
+            g = root._from_op(g, None)
+        if root.grad_fn is not None:
+            node = root.grad_fn
+            node._acc = g if node._acc is None else node._acc + g
+        elif collect is None or id(root) in collect:
+            _add(found, root, g)
+    try:
+        with set_grad_enabled(create_graph):  # record the backward itself only if asked
+            _walk(order, found, retain_graph, create_graph, collect, trace)
+    except BaseException:
+        for v in order:  # leave no half-summed gradients on the nodes either
+            v.grad_fn._acc = None
+        raise
+    return found
+
+
+def _add(found: dict[int, list], v: Any, g: Any) -> None:
+    slot = found.get(id(v))
+    if slot is None:
+        found[id(v)] = [v, g]
+    else:
+        slot[1] = slot[1] + g
+
+
+def _walk(order: list, found: dict[int, list], retain_graph: bool, create_graph: bool,
+          collect: set[int] | None, trace: Callable[..., None] | None) -> None:
+    """Visit the nodes from the output back to the inputs, applying the chain rule at each."""
+    epoch, anomaly, every = state.epoch, state.anomaly, collect is None
+    for v in reversed(order):
+        node = v.grad_fn
+        g, node._acc = node._acc, None
+        if g is None:
             continue
-        if any(s is p._data for s in node.saved_values):
+        saved = node.saved_values
+        if saved is _FREED:
+            raise RuntimeError(SECOND_BACKWARD)
+        if v._retains_grad if every else id(v) in collect:
+            _add(found, v, g)
+        if saved and node._epoch != epoch:
+            check_saved(node, v)
+        if create_graph and saved:
+            node.saved_values = _lift(node, v)
+            try:
+                grads = node.backward(node, g)
+            finally:
+                node.saved_values = saved
+        else:
+            grads = node.backward(node, g)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        parents, needs = node.parents, node.needs_input_grad
+        if len(grads) != len(parents):
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients (expected "
+                f"{len(parents)}, got {len(grads)}): backward must return one gradient (or None) "
+                f"per positional input of forward"
+            )
+        if anomaly:
+            check_finite(type(node).__name__ + ".backward", grads, node.__dict__.get("_trace"))
+        if trace is not None:
+            trace(v, g, grads)
+        for i, pg in enumerate(grads):
+            if pg is None or not needs[i]:
+                continue
+            p = parents[i]
+            try:
+                bad_shape = pg.shape != p._data.shape
+            except AttributeError:  # a Python number from a user's backward
+                pg, bad_shape = np.asarray(pg, dtype=p._data.dtype)[()], p._data.shape != ()
+            if bad_shape:
+                pg = _fix_shape(node, i, p, pg)
+            pn = p.grad_fn
+            if pn is not None:
+                pn._acc = pg if pn._acc is None else pn._acc + pg
+            elif every or id(p) in collect:
+                if not p._rg:
+                    raise RuntimeError(
+                        f"Trying to use a value that has been detached in-place (.detach_() or "
+                        f"requires_grad_(False)) after {node.name()} used it. This is not "
+                        f"supported, please use out-of-place `.detach()` instead."
+                    )
+                _add(found, p, pg)
+        if not retain_graph and saved:
+            node.saved_values = _FREED
+
+
+def check_saved(node: Function, out: Any) -> None:
+    """Raise if data that ``node`` saved was changed in place after the node was made.
+
+    Each value's version counter remembers the epoch of its last in-place change (shared with
+    its views and detached copies). A changed input or output counts if the node saved its data,
+    or if a 0-d value's numbers were replaced, leaving a saved number that belongs to no one.
+    """
+    mine = [p for p in (*node.parents, out) if p is not None]
+    for p in mine:
+        vc = p._vc
+        if vc is None or vc[1] <= node._epoch:
+            continue
+        saved = any(s is p._data for s in node.saved_values) or (not p._data.shape and any(
+            not any(s is q._data for q in mine) for s in node.saved_values))
+        if saved:
             raise RuntimeError(
                 f"one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{p._data.dtype}{list(p.shape)}] is at version {p._version}, "
+                f"inplace operation: [{p._data.dtype}{list(p._data.shape)}] is at version {vc[0]}, "
                 f"which {node.name()} saved before the change. Hint: do the in-place change "
                 f"(e.g. the optimizer step) after backward(), or use an out-of-place op."
             )
@@ -129,156 +244,9 @@ def _lift(node: Function, out: Any) -> tuple:
     return tuple(lifted)
 
 
-def _leaf_grad(p: Any, g: Any, fresh: bool = False) -> Any:
-    """A gradient as it is stored on a leaf: its own array (``fresh``: g already is), in the
-    leaf's dtype."""
-    if isinstance(g, GraphValue):
-        return g
-    if type(g) is np.ndarray:
-        if fresh and g.dtype == p._data.dtype:
-            return g
-        return g.astype(p._data.dtype)  # astype copies, so no two leaves share one array
-    if isinstance(g, np.generic) and g.dtype == p._data.dtype:
-        return g
-    return np.asarray(g, dtype=p._data.dtype)[()]
-
-
-def run_backward(
-    roots: Sequence[Any],
-    seeds: Sequence[Any],
-    retain_graph: bool,
-    create_graph: bool,
-    accumulate: bool = True,
-    only: set[int] | None = None,
-    capture: dict[int, Any] | None = None,
-    trace: Callable[..., None] | None = None,
-) -> None:
-    """The walk shared by ``backward`` and ``autograd.grad``.
-
-    ``accumulate``: add into leaves' ``.grad`` (``backward``) or not (``grad``).
-    ``only``: ids of the values whose ``.grad`` may be written (``backward(inputs=...)``).
-    ``capture``: ids of values whose gradient is collected here instead (``autograd.grad``).
-    ``trace``: called at each node with what it received and sent (``explain``).
-    """
-    order = topological_order(roots)
-    # Gradients for leaves (and retained non-leaves) wait here until the whole walk has
-    # succeeded: a backward that fails part-way leaves every .grad as it was.
-    pending: dict[int, list] = {}
-    retained: list[tuple[Any, Any]] = []
-    for root, seed in zip(roots, seeds):
-        if create_graph and not isinstance(seed, GraphValue):
-            seed = root._from_op(seed, None)
-        if root.grad_fn is None:
-            _pend(pending, root, seed)
-        else:
-            node = root.grad_fn
-            node._acc = seed if node._acc is None else node._acc + seed
-    try:
-        _walk(order, pending, retained, retain_graph, create_graph, accumulate, capture, trace)
-    except BaseException:
-        for v in order:  # leave no half-summed gradients on the nodes either
-            v.grad_fn._acc = None
-        raise
-    for v, g in retained:
-        v._grad = g if v._grad is None else v._grad + g
-    for p, g in pending.values():
-        _deliver_leaf(p, g, accumulate, only, capture, create_graph)
-
-
-def _pend(pending: dict[int, list], p: Any, g: Any) -> None:
-    slot = pending.get(id(p))
-    if slot is None:
-        pending[id(p)] = [p, g]
-    else:
-        slot[1] = slot[1] + g
-
-
-def _walk(order: list, pending: dict[int, list], retained: list, retain_graph: bool,
-          create_graph: bool, accumulate: bool, capture: dict[int, Any] | None,
-          trace: Callable[..., None] | None) -> None:
-    """Visit the nodes from the output back to the inputs, applying the chain rule at each.
-
-    Backward functions run with grad mode on only under ``create_graph``, so that the backward
-    computation is itself recorded then, and costs nothing extra otherwise.
-    """
-    previous = _fn._grad_enabled
-    _fn._grad_enabled = create_graph
-    try:
-        _visit(order, pending, retained, retain_graph, create_graph, accumulate, capture, trace)
-    finally:
-        _fn._grad_enabled = previous
-
-
-def _visit(order: list, pending: dict[int, list], retained: list, retain_graph: bool,
-           create_graph: bool, accumulate: bool, capture: dict[int, Any] | None,
-           trace: Callable[..., None] | None) -> None:
-    epoch = _fn._inplace_epoch
-    check_finite = _fn._anomaly_enabled
-    for v in reversed(order):
-        node = v.grad_fn
-        g = node._acc
-        node._acc = None
-        if g is None:
-            continue
-        saved = node.saved_values
-        if saved is _FREED:
-            raise RuntimeError(SECOND_BACKWARD)
-        if v._retains_grad and accumulate:
-            retained.append((v, g))
-        if capture is not None and id(v) in capture:
-            capture[id(v)] = g if capture[id(v)] is None else capture[id(v)] + g
-        if saved and node._epoch != epoch:
-            _check_saved(node, v)
-        if create_graph and saved:
-            node.saved_values = _lift(node, v)
-            try:
-                grads = node.backward(node, g)
-            finally:
-                node.saved_values = saved
-        else:
-            grads = node.backward(node, g)
-        if type(grads) is not tuple:
-            grads = (grads,)
-        parents = node.parents
-        if len(grads) != len(parents):
-            raise RuntimeError(
-                f"function {node.name()} returned an incorrect number of gradients "
-                f"(expected {len(parents)}, got {len(grads)}): backward must return one "
-                f"gradient (or None) per positional input of forward"
-            )
-        if check_finite:
-            _fn._check_finite(type(node).__name__ + ".backward", grads,
-                              node.__dict__.get("_trace"))
-        if trace is not None:
-            trace(v, g, grads)
-        for i, p in enumerate(parents):
-            if p is None:
-                continue
-            pg = grads[i]
-            if pg is None:
-                continue
-            try:
-                bad_shape = pg.shape != p._data.shape
-            except AttributeError:  # a Python number from a user's backward
-                pg, bad_shape = np.asarray(pg, dtype=p._data.dtype)[()], p._data.shape != ()
-            if bad_shape:
-                pg = _fix_shape(node, i, p, pg)
-            pn = p.grad_fn
-            if pn is None:
-                slot = pending.get(id(p))
-                if slot is None:
-                    pending[id(p)] = [p, pg]
-                else:
-                    slot[1] = slot[1] + pg
-            else:
-                pn._acc = pg if pn._acc is None else pn._acc + pg
-        if not retain_graph and saved:
-            node.saved_values = _FREED
-
-
 def _fix_shape(node: Function, i: int, p: Any, pg: Any) -> Any:
-    """A gradient whose shape differs from its input's: allow only size-preserving 0-d/1-element
-    differences (a Python float for a 0-d input); anything else is the op's bug, reported."""
+    """A gradient whose shape differs from its input's: a number for a 0-d input is fine;
+    anything else is the op's bug, reported."""
     shape = tuple(np.shape(pg))
     if shape == () and p._data.shape == ():
         return np.asarray(pg, dtype=p._data.dtype)[()]
@@ -287,21 +255,3 @@ def _fix_shape(node: Function, i: int, p: Any, pg: Any) -> Any:
         f"expected shape compatible with {list(p._data.shape)}. A broadcasting op must sum the "
         f"gradient back to its input's shape with unbroadcast(grad, x.shape)."
     )
-
-
-def _deliver_leaf(
-    p: Any, g: Any, accumulate: bool, only: set[int] | None, capture: dict[int, Any] | None,
-    create_graph: bool,
-) -> None:
-    if capture is not None:
-        if id(p) in capture:
-            capture[id(p)] = g if capture[id(p)] is None else capture[id(p)] + g
-        return
-    if not accumulate or (only is not None and id(p) not in only):
-        return
-    if p._grad is None:
-        p._grad = _leaf_grad(p, g)
-    elif create_graph or isinstance(p._grad, GraphValue):
-        p._grad = p._grad + g
-    else:
-        p._grad = _leaf_grad(p, p._grad + g, fresh=True)

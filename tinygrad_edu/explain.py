@@ -9,7 +9,6 @@ come last with their accumulated ``.grad``. The rows are also returned as data.
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -17,7 +16,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import engine
-from .function import no_grad
+from .state import no_grad
 from .value import Value
 
 __all__ = ["explain", "ExplainRow", "fmt"]
@@ -46,14 +45,9 @@ def fmt(x: Any, precision: int = 4, max_items: int = 6) -> str:
 
 
 def _formulas(node: Any, n: int) -> list[str]:
-    """Per-input derivative formulas from the op's docstring, e.g. 'dz/da = b'."""
-    doc = (type(node).__doc__ or "").strip().splitlines()
-    line = doc[0] if doc else ""
-    parts = re.split(r"\s{3,}", line, maxsplit=1)
-    derivs = parts[1] if len(parts) > 1 else ""
-    derivs = re.sub(r"\s+\(.*\)$", "", derivs)
-    pieces = [p.strip().rstrip(".") for p in re.split(r",\s{2,}", derivs) if p.strip()]
-    if len(pieces) == 1 and n > 1:
+    """Per-input derivative formulas from the op's ``derivative`` attribute, e.g. 'dz/da = b'."""
+    pieces = [p.split("   ")[0].strip() for p in getattr(node, "derivative", ())]
+    if len(pieces) == 1 and n > 1:  # one formula for every input (cat, stack)
         pieces = pieces * n
     return (pieces + ["(see the op's docstring)"] * n)[:n]
 
@@ -110,7 +104,7 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
             "explain. Create a leaf with requires_grad=True first."
         )
     label = _Labels()
-    seed = engine._seed(loss, gradient)
+    seed = engine.seed(loss, gradient)
     parts: dict[int, list] = {id(loss): [seed]}
     leaves: dict[int, Value] = {}
     rows: list[ExplainRow] = []
@@ -124,7 +118,7 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
         formulas = _formulas(node, len(node.parents))
         row = ExplainRow(len(rows) + 1, node.name(), label(v), v._data, g, parts.pop(id(v), [g]))
         for i, p in enumerate(node.parents):
-            if p is None:
+            if p is None or not node.needs_input_grad[i]:
                 continue
             row.inputs.append(InputRow(label(p), formulas[i], local[i], grads[i]))
             if grads[i] is not None:
@@ -133,11 +127,12 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
                     leaves[id(p)] = p
         rows.append(row)
 
-    engine.run_backward([loss], [seed], retain_graph, False, trace=trace)
+    engine.accumulate(engine.run_backward([loss], [seed], retain_graph, False, trace=trace), False)
     if loss.grad_fn is None:
         leaves[id(loss)] = loss
     for key, leaf in leaves.items():
-        rows.append(ExplainRow(len(rows) + 1, "leaf", label(leaf), leaf._data, leaf._grad,
+        grad = None if leaf._grad is None else leaf._grad._data
+        rows.append(ExplainRow(len(rows) + 1, "leaf", label(leaf), leaf._data, grad,
                                parts.get(key, []), [], is_leaf=True))
     if show:
         _print(loss, rows, file or sys.stdout)

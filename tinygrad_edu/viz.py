@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from typing import Any
 
 from .explain import fmt
 from .value import Value
@@ -16,6 +17,11 @@ __all__ = ["to_dot", "draw", "to_text", "graph_nodes"]
 INSTALL = ("Install Graphviz to render drawings: `apt-get install graphviz` (Debian/Ubuntu), "
            "`brew install graphviz` (macOS) or `conda install graphviz`; or paste the text of "
            "tinygrad_edu.viz.to_dot(value) into any Graphviz viewer.")
+
+
+def _grad_inputs(node: Any) -> list:
+    """The inputs of a node that receive a gradient (constants are left out of the drawing)."""
+    return [p for p, need in zip(node.parents, node.needs_input_grad) if need]
 
 
 def graph_nodes(root: Value) -> list[Value]:
@@ -28,7 +34,7 @@ def graph_nodes(root: Value) -> list[Value]:
         seen.add(id(v))
         order.append(v)
         if v.grad_fn is not None:
-            stack.extend(p for p in reversed(v.grad_fn.parents) if p is not None)
+            stack.extend(reversed(_grad_inputs(v.grad_fn)))
     return order
 
 
@@ -37,7 +43,7 @@ def _value_label(v: Value, max_size: int) -> str:
     parts = [f"{name} shape {tuple(v.shape)}" if v.shape else name or "value"]
     if v._data.size <= max_size:
         parts.append("value " + fmt(v._data, max_items=max_size))
-    grad = v._grad
+    grad = None if v._grad is None else v._grad._data
     if grad is not None:
         parts.append("grad " + fmt(grad, max_items=max_size))
     return " | ".join(p.replace("|", "/").replace("{", "(").replace("}", ")")
@@ -60,7 +66,7 @@ def to_dot(root: Value, max_size: int = 6, rankdir: str = "LR") -> str:
         if v.grad_fn is not None:
             lines.append(f'  op{k} [shape=ellipse, label="{v.grad_fn.name()}"];')
             lines.append(f"  op{k} -> v{k};")
-            for p in v.grad_fn.parents:
+            for p in _grad_inputs(v.grad_fn):
                 if p is not None:
                     lines.append(f"  v{number[id(p)]} -> op{k};")
     lines.append("}")
@@ -96,14 +102,14 @@ def to_text(root: Value, max_size: int = 4) -> str:
         name = v.name or ("leaf" if v.grad_fn is None else "")
         op = v.grad_fn.name() if v.grad_fn is not None else "leaf"
         desc = f"{name + ' = ' if name and name != 'leaf' else ''}{fmt(v._data, max_items=max_size)}"
-        grad = f"  grad {fmt(v._grad, max_items=max_size)}" if v._grad is not None else ""
+        grad = f"  grad {fmt(v._grad._data, max_items=max_size)}" if v._grad is not None else ""
         if id(v) in seen:
             lines.append(f"{prefix}{branch}{op}: {desc} (shared, see {seen[id(v)]})")
             continue
         seen[id(v)] = f"line {len(lines) + 1}"
         lines.append(f"{prefix}{branch}{op}: {desc}{grad}")
         if v.grad_fn is not None:
-            kids = [p for p in v.grad_fn.parents if p is not None]
+            kids = _grad_inputs(v.grad_fn)
             child_prefix = prefix + ("   " if branch.startswith("└") else "│  " if branch else "")
             for i, p in enumerate(reversed(kids)):
                 last = i == 0

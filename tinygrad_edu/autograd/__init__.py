@@ -1,7 +1,8 @@
 """Layer 4: the public autograd API: ``grad``, ``backward``, grad modes, anomaly detection and
 the higher-order helpers in ``autograd.functional``."""
 
-from ..function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..function import Function
+from ..state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from . import functional
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .gradients import backward, grad

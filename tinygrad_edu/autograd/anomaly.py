@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar
 
-from .. import function as _fn
+from ..state import state
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled"]
 
@@ -25,11 +25,11 @@ class detect_anomaly:
         self._prev: list[bool] = []
 
     def __enter__(self) -> None:
-        self._prev.append(_fn._anomaly_enabled)
-        _fn._anomaly_enabled = self.check_nan
+        self._prev.append(state.anomaly)
+        state.anomaly = self.check_nan
 
     def __exit__(self, *exc: object) -> None:
-        _fn._anomaly_enabled = self._prev.pop()
+        state.anomaly = self._prev.pop()
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -41,8 +41,8 @@ class detect_anomaly:
 
 
 def set_detect_anomaly(mode: bool) -> None:
-    _fn._anomaly_enabled = bool(mode)
+    state.anomaly = bool(mode)
 
 
 def is_anomaly_enabled() -> bool:
-    return _fn._anomaly_enabled
+    return state.anomaly

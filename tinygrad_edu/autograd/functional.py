@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..function import enable_grad
-from ..functions import stack
+from ..state import enable_grad
+from ..toplevel import stack
 from ..value import Value
 from .gradients import grad
 

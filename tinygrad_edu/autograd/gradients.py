@@ -56,22 +56,13 @@ def grad(
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
-    seeds = []
-    for o, g in zip(outs, gouts):
-        if g is None:
-            seeds.append(engine._seed(o, None))
-        elif isinstance(g, Value) and create_graph:
-            seeds.append(g)
-        else:
-            seeds.append(engine._seed(o, g._data if isinstance(g, Value) else g))
+    seeds = [engine.seed(o, g, create_graph) for o, g in zip(outs, gouts)]
     if retain_graph is None:
         retain_graph = create_graph
-    capture: dict[int, Any] = {id(x): None for x in ins}
-    engine.run_backward(list(outs), seeds, retain_graph, create_graph, accumulate=False,
-                        capture=capture)
+    found = engine.run_backward(list(outs), seeds, retain_graph, create_graph, {id(x) for x in ins})
     results = []
     for i, x in enumerate(ins):
-        g = capture[id(x)]
+        g = found.get(id(x), (None, None))[1]
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -88,9 +79,13 @@ def grad(
 
 
 def backward(tensors: Value | Sequence[Value], grad_tensors: Any = None,
-             retain_graph: bool | None = None, create_graph: bool = False) -> None:
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Sequence[Value] | None = None) -> None:
     """``torch.autograd.backward``: backward from several outputs at once."""
     outs = _as_tuple(tensors)
     gs = (None,) * len(outs) if grad_tensors is None else _as_tuple(grad_tensors)
-    seeds = [engine._seed(o, g) for o, g in zip(outs, gs)]
-    engine.run_backward(list(outs), seeds, bool(retain_graph or create_graph), create_graph)
+    seeds = [engine.seed(o, g, create_graph) for o, g in zip(outs, gs)]
+    collect = None if inputs is None else {id(v) for v in _as_tuple(inputs)}
+    found = engine.run_backward(list(outs), seeds, bool(retain_graph or create_graph), create_graph,
+                                collect)
+    engine.accumulate(found, create_graph)

@@ -7,14 +7,14 @@ with differentiable ops, so they stay twice differentiable.
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
 import numpy as np
 
-from ..function import Function, unbroadcast
-from ..value import Value, as_data
+from ..dtypes import as_data
+from ..ops import LinearFunction, MSEFunction
+from ..value import Value
 
 __all__ = ["relu", "sigmoid", "tanh", "linear", "mse_loss", "LinearFunction", "MSEFunction"]
 
@@ -31,71 +31,11 @@ def tanh(x: Value) -> Value:
     return x.tanh()
 
 
-class LinearFunction(Function):
-    """y = x W^T + b.   dL/dx = g W,  dL/dW = g^T x (summed over batch axes),  dL/db = sum g"""
-
-    @staticmethod
-    def forward(ctx, x, w, b=None):
-        if x.shape[-1] != w.shape[1]:
-            rows = int(np.prod(x.shape[:-1])) if len(x.shape) > 1 else 1
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
-                f"{w.shape[1]}x{w.shape[0]}): the layer expects {w.shape[1]} input features, "
-                f"the input has {x.shape[-1]} (input shape {tuple(x.shape)})"
-            )
-        ctx.save_for_backward(x, w)
-        ctx.has_bias = b is not None
-        out = x @ w.T
-        return out + b if b is not None else out
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, w = ctx.saved_values
-        nx, nw = ctx.needs_input_grad[:2]
-        nb = ctx.has_bias and ctx.needs_input_grad[2]
-        gx = grad @ w if nx else None
-        gw = gb = None
-        if nw or nb:  # fold any batch axes into one, so both are plain 2-D products
-            g2 = grad.reshape((-1, grad.shape[-1]))
-            if nw:
-                gw = g2.T @ x.reshape((-1, x.shape[-1]))
-            if nb:
-                gb = g2.sum(axis=0)
-        return (gx, gw, gb) if ctx.has_bias else (gx, gw)
-
-
 def linear(x: Value, weight: Value, bias: Value | None = None) -> Value:
     """``x @ weight.T + bias`` for any input shape ``(..., in_features)``."""
     if bias is None:
         return LinearFunction.apply(x, weight)
     return LinearFunction.apply(x, weight, bias)
-
-
-class MSEFunction(Function):
-    """l = reduce((x - y)^2).   dl/dx = 2 (x - y) / N for 'mean' (no /N for 'sum'),  dl/dy = -dl/dx"""
-
-    @staticmethod
-    def forward(ctx, x, y, *, reduction="mean"):
-        diff = x - y
-        ctx.save_for_backward(x, y)
-        ctx.reduction = reduction
-        ctx.shapes = (np.shape(x), np.shape(y))
-        sq = diff * diff
-        if reduction == "none":
-            return sq
-        total = sq.sum()
-        return total / sq.size if reduction == "mean" else total
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, y = ctx.saved_values
-        nx, ny = ctx.needs_input_grad
-        local = (x - y) * 2
-        if ctx.reduction == "mean":
-            local = local / math.prod(np.broadcast_shapes(*ctx.shapes))
-        g = grad * local
-        return (unbroadcast(g, ctx.shapes[0]) if nx else None,
-                unbroadcast(-g, ctx.shapes[1]) if ny else None)
 
 
 _REDUCTIONS = ("mean", "sum", "none")

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..function import no_grad
 from ..random import Generator, rng
+from ..state import no_grad
 from ..value import Value
 
 __all__ = [

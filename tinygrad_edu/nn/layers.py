@@ -8,7 +8,8 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from ..value import Value, get_default_dtype
+from ..dtypes import get_default_dtype
+from ..value import Value
 from . import functional as F
 from . import init
 from .module import Module

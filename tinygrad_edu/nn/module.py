@@ -8,7 +8,8 @@ from typing import Any, Iterator
 import numpy as np
 
 from ..device import parse_to_args
-from ..value import Value, as_data
+from ..dtypes import as_data
+from ..value import Value, zero_grad
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -179,11 +180,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients: to None (the default, as in PyTorch) or to zeros."""
-        for p in self.parameters():
-            if set_to_none or p._grad is None:
-                p._grad = None
-            else:
-                p._grad = np.zeros_like(p._data)
+        zero_grad(self.parameters(), set_to_none)
 
     def apply(self, fn: Any) -> Module:
         for m in self.children():
@@ -200,8 +197,8 @@ class Module:
         dtype = np.dtype(dtype)
         for p in list(self.parameters()) + list(self.buffers()):
             p._data = as_data(p._data, dtype)
-            if p._grad is not None and not isinstance(p._grad, Value):
-                p._grad = as_data(p._grad, dtype)
+            if p._grad is not None and not p._grad.requires_grad:
+                p._grad = Value(as_data(p._grad._data, dtype))
         return self
 
     def cpu(self) -> Module:
@@ -275,11 +272,7 @@ class Module:
                     e.rstrip() for e in errors)
             )
         for target, arr in staged:
-            if type(target._data) is np.ndarray:
-                np.copyto(target._data, arr, casting="unsafe")
-            else:
-                target._data = target._data.dtype.type(arr)
-            target._bump_version()
+            target._write(arr, casting="unsafe")
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ calling

@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from ..value import Value, _format_data, as_data
+from ..dtypes import as_data
+from ..methods import format_data as _format_data
+from ..value import Value
 
 
 class Parameter(Value):

@@ -1,5 +1,6 @@
 """The built-in ops, one module per family. Each op is a :class:`~tinygrad_edu.Function`."""
 
+from .cast import Cast
 from .elementwise import (
     Abs,
     Add,
@@ -20,11 +21,13 @@ from .elementwise import (
     Where,
 )
 from .linalg import MatMul
+from .nn import LinearFunction, MSEFunction
 from .reduce import Max, Mean, Min, Sum
-from .shape import BroadcastTo, Cat, GetItem, Permute, Reshape, ScatterAdd, Stack
+from .shape import BroadcastTo, Cat, GetItem, Permute, Reshape, ScatterAdd, SetItem, Stack
 
 __all__ = [
-    "Abs", "Add", "BroadcastTo", "Cat", "Clamp", "Cos", "Div", "Exp", "GetItem", "Log", "MatMul",
-    "Max", "Mean", "Min", "Mul", "Neg", "Permute", "Pow", "ReLU", "Reshape", "ScatterAdd",
-    "Sigmoid", "Sin", "Sqrt", "Stack", "Sub", "Sum", "Tanh", "Where",
+    "Abs", "Add", "BroadcastTo", "Cast", "Cat", "Clamp", "Cos", "Div", "Exp", "GetItem",
+    "LinearFunction", "Log", "MatMul", "Max", "Mean", "Min", "MSEFunction", "Mul", "Neg", "Permute",
+    "Pow", "ReLU", "Reshape", "ScatterAdd", "SetItem", "Sigmoid", "Sin", "Sqrt", "Stack", "Sub",
+    "Sum", "Tanh", "Where",
 ]

@@ -24,7 +24,9 @@ def _scalar(a: Any) -> Any:
 
 
 class Add(Function):
-    """z = a + b.   dz/da = 1,  dz/db = 1"""
+    """z = a + b."""
+
+    derivative = ('dz/da = 1', 'dz/db = 1')
 
     @staticmethod
     def forward(ctx, a, b):
@@ -39,7 +41,9 @@ class Add(Function):
 
 
 class Sub(Function):
-    """z = a - b.   dz/da = 1,  dz/db = -1"""
+    """z = a - b."""
+
+    derivative = ('dz/da = 1', 'dz/db = -1')
 
     @staticmethod
     def forward(ctx, a, b):
@@ -54,7 +58,9 @@ class Sub(Function):
 
 
 class Mul(Function):
-    """z = a * b.   dz/da = b,  dz/db = a"""
+    """z = a * b."""
+
+    derivative = ('dz/da = b', 'dz/db = a')
 
     @staticmethod
     def forward(ctx, a, b):
@@ -72,7 +78,9 @@ class Mul(Function):
 
 
 class Div(Function):
-    """z = a / b.   dz/da = 1/b,  dz/db = -a/b^2"""
+    """z = a / b."""
+
+    derivative = ('dz/da = 1/b', 'dz/db = -a/b^2')
 
     @staticmethod
     def forward(ctx, a, b):
@@ -90,7 +98,9 @@ class Div(Function):
 
 
 class Neg(Function):
-    """z = -x.   dz/dx = -1"""
+    """z = -x."""
+
+    derivative = ('dz/dx = -1',)
 
     @staticmethod
     def forward(ctx, x):
@@ -102,11 +112,10 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """z = a ** b.   dz/da = b * a^(b-1),  dz/db = a^b * ln(a)   (ln(a) taken as 0 where a <= 0)
+    """z = a ** b, elementwise. ``a ** 2`` is computed as ``a * a``: faster, what numpy arrays
+    do, and rounded as the blog posts' printed numbers (see docs/pytorch-differences.md)."""
 
-    ``a ** 2`` is computed as ``a * a``: it is faster, it is what numpy arrays do, and it rounds
-    the same way as the blog posts' printed numbers (see docs/pytorch-differences.md).
-    """
+    derivative = ("dz/da = b * a^(b-1)", "dz/db = a^b * ln(a)   (ln(a) taken as 0 where a <= 0)")
 
     @staticmethod
     def forward(ctx, a, b):
@@ -117,26 +126,20 @@ class Pow(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_values
         na, nb = ctx.needs_input_grad
-        ga = gb = None
-        if na:
-            if (type(b) is int or type(b) is float) and b == 2:
-                ga = grad * 2 * a
-            else:
-                ga = unbroadcast(grad * b * Pow.apply(a, b - 1), _shape(a))
-        if nb:
-            positive = np.asarray(_data(a) > 0)
-            safe_a = Where.apply(a, 1.0, cond=positive) if not positive.all() else a
-            gb = unbroadcast(grad * Pow.apply(a, b) * Log.apply(safe_a), _shape(b))
-        return ga, gb
-
-
-def _data(x: Any) -> Any:
-    """The raw numpy data of a Value, or x itself."""
-    return getattr(x, "_data", x) if not isinstance(x, (np.ndarray, np.generic)) else x
+        square = (type(b) is int or type(b) is float) and b == 2
+        ga = None if not na else grad * 2 * a if square else unbroadcast(
+            grad * b * Pow.apply(a, b - 1), _shape(a))
+        if not nb:
+            return ga, None
+        positive = np.asarray(a > 0)
+        safe_a = a if positive.all() else Where.apply(a, 1.0, cond=positive)
+        return ga, unbroadcast(grad * Pow.apply(a, b) * Log.apply(safe_a), _shape(b))
 
 
 class Exp(Function):
-    """z = e^x.   dz/dx = e^x = z"""
+    """z = e^x."""
+
+    derivative = ('dz/dx = e^x = z',)
 
     @staticmethod
     def forward(ctx, x):
@@ -151,7 +154,9 @@ class Exp(Function):
 
 
 class Log(Function):
-    """z = ln(x).   dz/dx = 1/x"""
+    """z = ln(x)."""
+
+    derivative = ('dz/dx = 1/x',)
 
     @staticmethod
     def forward(ctx, x):
@@ -165,7 +170,9 @@ class Log(Function):
 
 
 class Sqrt(Function):
-    """z = sqrt(x).   dz/dx = 1 / (2 sqrt(x)) = 1 / (2z)"""
+    """z = sqrt(x)."""
+
+    derivative = ('dz/dx = 1 / (2 sqrt(x)) = 1 / (2z)',)
 
     @staticmethod
     def forward(ctx, x):
@@ -180,7 +187,9 @@ class Sqrt(Function):
 
 
 class Abs(Function):
-    """z = |x|.   dz/dx = sign(x)   (0 at x = 0, as in PyTorch)"""
+    """z = |x|."""
+
+    derivative = ('dz/dx = sign(x)   (0 at x = 0, as in PyTorch)',)
 
     @staticmethod
     def forward(ctx, x):
@@ -193,7 +202,9 @@ class Abs(Function):
 
 
 class Tanh(Function):
-    """z = tanh(x).   dz/dx = 1 - tanh(x)^2 = 1 - z^2"""
+    """z = tanh(x)."""
+
+    derivative = ('dz/dx = 1 - tanh(x)^2 = 1 - z^2',)
 
     @staticmethod
     def forward(ctx, x):
@@ -208,10 +219,12 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
-    """z = 1 / (1 + e^-x).   dz/dx = z (1 - z)
+    """z = 1 / (1 + e^-x).
 
     Forward never exponentiates a positive number, so it is stable for large |x|.
     """
+
+    derivative = ('dz/dx = z (1 - z)',)
 
     @staticmethod
     def forward(ctx, x):
@@ -229,7 +242,9 @@ class Sigmoid(Function):
 
 
 class ReLU(Function):
-    """z = max(x, 0).   dz/dx = 1 if x > 0 else 0   (0 at the kink x = 0, as in PyTorch)"""
+    """z = max(x, 0)."""
+
+    derivative = ('dz/dx = 1 if x > 0 else 0   (0 at the kink x = 0, as in PyTorch)',)
 
     @staticmethod
     def forward(ctx, x):
@@ -242,7 +257,9 @@ class ReLU(Function):
 
 
 class Clamp(Function):
-    """z = min(max(x, lo), hi).   dz/dx = 1 if lo <= x <= hi else 0   (PyTorch's convention)"""
+    """z = min(max(x, lo), hi)."""
+
+    derivative = ("dz/dx = 1 if lo <= x <= hi else 0   (PyTorch's convention)",)
 
     @staticmethod
     def forward(ctx, x, *, min=None, max=None):
@@ -260,7 +277,9 @@ class Clamp(Function):
 
 
 class Sin(Function):
-    """z = sin(x).   dz/dx = cos(x)"""
+    """z = sin(x)."""
+
+    derivative = ('dz/dx = cos(x)',)
 
     @staticmethod
     def forward(ctx, x):
@@ -274,7 +293,9 @@ class Sin(Function):
 
 
 class Cos(Function):
-    """z = cos(x).   dz/dx = -sin(x)"""
+    """z = cos(x)."""
+
+    derivative = ('dz/dx = -sin(x)',)
 
     @staticmethod
     def forward(ctx, x):
@@ -288,7 +309,9 @@ class Cos(Function):
 
 
 class Where(Function):
-    """z = a where cond else b.   dz/da = cond,  dz/db = not cond   (cond is not differentiable)"""
+    """z = a where cond else b."""
+
+    derivative = ('dz/da = cond', 'dz/db = not cond   (cond is not differentiable)')
 
     @staticmethod
     def forward(ctx, a, b, *, cond):

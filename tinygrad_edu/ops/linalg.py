@@ -12,28 +12,32 @@ def _swap_last(x):
     return x.swapaxes(-1, -2)
 
 
-class MatMul(Function):
-    """Z = A @ B.   dL/dA = dL/dZ @ B^T,  dL/dB = A^T @ dL/dZ
+def check_matmul(a: np.ndarray, b: np.ndarray) -> None:
+    """PyTorch's errors for operands that cannot be multiplied."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
+        left = "x".join(map(str, a.shape if a.ndim > 1 else (1,) + a.shape))
+        right = "x".join(map(str, b.shape if b.ndim > 1 else b.shape + (1,)))
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({left} and {right}): "
+            f"the last axis of the left operand ({a.shape[-1]}) must equal the "
+            f"{'first' if b.ndim == 1 else 'second-to-last'} axis of the right operand"
+        )
 
-    A 1-D operand is treated as a row (left) or a column (right) vector and the added axis is
-    removed again; batch axes broadcast and are summed back by ``unbroadcast``.
-    """
+
+class MatMul(Function):
+    """Z = A @ B. A 1-D operand is a row (left) or column (right) vector whose added axis is
+    removed again; batch axes broadcast and are summed back by ``unbroadcast``."""
+
+    derivative = ("dZ/dA: sends upstream @ B^T", "dZ/dB: sends A^T @ upstream")
 
     @staticmethod
     def forward(ctx, a, b):
         a, b = np.asarray(a), np.asarray(b)
-        if a.ndim == 0 or b.ndim == 0:
-            raise RuntimeError(
-                f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
-            )
-        if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
-            left = "x".join(map(str, a.shape if a.ndim > 1 else (1,) + a.shape))
-            right = "x".join(map(str, b.shape if b.ndim > 1 else b.shape + (1,)))
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({left} and {right}): "
-                f"the last axis of the left operand ({a.shape[-1]}) must equal the "
-                f"{'first' if b.ndim == 1 else 'second-to-last'} axis of the right operand"
-            )
+        check_matmul(a, b)
         ctx.save_for_backward(a, b)
         out = a @ b
         return out[()] if type(out) is np.ndarray and not out.shape else out
@@ -41,12 +45,10 @@ class MatMul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_values
-        na, nb = ctx.needs_input_grad
         sa, sb = a.shape, b.shape
         a2 = a.reshape((1,) + sa) if len(sa) == 1 else a
         b2 = b.reshape(sb + (1,)) if len(sb) == 1 else b
-        out_shape = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])
-        g = grad.reshape(out_shape)
-        ga = unbroadcast(g @ _swap_last(b2), a2.shape).reshape(sa) if na else None
-        gb = unbroadcast(_swap_last(a2) @ g, b2.shape).reshape(sb) if nb else None
-        return ga, gb
+        g = grad.reshape(np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g @ _swap_last(b2), a2.shape).reshape(sa) if na else None,
+                unbroadcast(_swap_last(a2) @ g, b2.shape).reshape(sb) if nb else None)

@@ -33,7 +33,9 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...
 
 
 class Sum(Function):
-    """z = sum_i x_i over the axes.   dz/dx_i = 1   (the upstream gradient is copied back)"""
+    """z = sum_i x_i over the axes."""
+
+    derivative = ('dz/dx_i = 1   (the upstream gradient is copied back)',)
 
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False):
@@ -48,7 +50,9 @@ class Sum(Function):
 
 
 class Mean(Function):
-    """z = (1/n) sum_i x_i over the axes.   dz/dx_i = 1/n"""
+    """z = (1/n) sum_i x_i over the axes."""
+
+    derivative = ('dz/dx_i = 1/n',)
 
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False):
@@ -89,7 +93,9 @@ class _Extremum(Function):
 
 
 class Max(_Extremum):
-    """z = max_i x_i.   dz/dx_i = 1 where x_i is the max (1/k each for a k-way tie), else 0"""
+    """z = max_i x_i."""
+
+    derivative = ('dz/dx_i = 1 where x_i is the max (1/k each for a k-way tie), else 0',)
 
     reduce = staticmethod(np.max)
 
@@ -99,7 +105,9 @@ class Max(_Extremum):
 
 
 class Min(_Extremum):
-    """z = min_i x_i.   dz/dx_i = 1 where x_i is the min (1/k each for a k-way tie), else 0"""
+    """z = min_i x_i."""
+
+    derivative = ('dz/dx_i = 1 where x_i is the min (1/k each for a k-way tie), else 0',)
 
     reduce = staticmethod(np.min)
 

@@ -10,7 +10,9 @@ from ..function import Function, unbroadcast
 
 
 class Reshape(Function):
-    """z = x viewed with a new shape.   dz/dx = identity (the gradient is reshaped back)"""
+    """z = x viewed with a new shape."""
+
+    derivative = ('dz/dx = identity (the gradient is reshaped back)',)
 
     @staticmethod
     def forward(ctx, x, *, shape):
@@ -24,7 +26,9 @@ class Reshape(Function):
 
 
 class Permute(Function):
-    """z = x with its axes reordered.   dz/dx = the inverse reordering of the gradient"""
+    """z = x with its axes reordered."""
+
+    derivative = ('dz/dx = the inverse reordering of the gradient',)
 
     @staticmethod
     def forward(ctx, x, *, axes):
@@ -38,7 +42,9 @@ class Permute(Function):
 
 
 class BroadcastTo(Function):
-    """z = x copied along broadcast axes.   dz/dx = sum of the gradient over the copies"""
+    """z = x copied along broadcast axes."""
+
+    derivative = ('dz/dx = sum of the gradient over the copies',)
 
     @staticmethod
     def forward(ctx, x, *, shape):
@@ -50,7 +56,7 @@ class BroadcastTo(Function):
         return unbroadcast(grad, ctx.shape)
 
 
-def _is_basic_index(index: Any) -> bool:
+def is_basic_index(index: Any) -> bool:
     """True for indexes made of ints, slices, None and Ellipsis: they never repeat an element."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(
@@ -59,7 +65,9 @@ def _is_basic_index(index: Any) -> bool:
 
 
 class GetItem(Function):
-    """z = x[index].   dz/dx = the gradient scattered back into x's shape (added where repeated)"""
+    """z = x[index]."""
+
+    derivative = ("dz/dx = the gradient scattered back into x's shape (added where repeated)",)
 
     @staticmethod
     def forward(ctx, x, *, index):
@@ -72,17 +80,39 @@ class GetItem(Function):
         return ScatterAdd.apply(grad, index=ctx.index, shape=ctx.shape)
 
 
+class SetItem(Function):
+    """z = x with z[index] = v (v broadcast to the indexed shape): ``x[index] = v`` recorded."""
+
+    derivative = ("dz/dx = 1 outside index, 0 at index", "dz/dv = 1 at index (summed where v was broadcast)")
+
+    @staticmethod
+    def forward(ctx, x, v, *, index):
+        ctx.index, ctx.vshape = index, np.shape(v)
+        out = np.array(x, copy=True)
+        out[index] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        nx, nv = ctx.needs_input_grad
+        gx = SetItem.apply(grad, 0.0, index=ctx.index) if nx else None
+        gv = unbroadcast(GetItem.apply(grad, index=ctx.index), ctx.vshape) if nv else None
+        return gx, gv
+
+
 class ScatterAdd(Function):
-    """z = zeros(shape) with x added at index.   dz/dx = z's gradient read back at index
+    """z = zeros(shape) with x added at index.
 
     The adjoint of GetItem, so that indexing is twice differentiable.
     """
+
+    derivative = ("dz/dx = z's gradient read back at index",)
 
     @staticmethod
     def forward(ctx, x, *, index, shape):
         ctx.index = index
         out = np.zeros(shape, dtype=np.result_type(x))
-        if _is_basic_index(index):
+        if is_basic_index(index):
             out[index] = x
         else:
             np.add.at(out, index, x)
@@ -94,7 +124,9 @@ class ScatterAdd(Function):
 
 
 class Cat(Function):
-    """z = concatenate(x_1, ..., x_k) along axis.   dz/dx_j = the slice of the gradient for x_j"""
+    """z = concatenate(x_1, ..., x_k) along axis."""
+
+    derivative = ('dz/dx_j = the slice of the gradient for x_j',)
 
     @staticmethod
     def forward(ctx, *xs, axis=0):
@@ -116,7 +148,9 @@ class Cat(Function):
 
 
 class Stack(Function):
-    """z = stack(x_1, ..., x_k) along a new axis.   dz/dx_j = the gradient at position j"""
+    """z = stack(x_1, ..., x_k) along a new axis."""
+
+    derivative = ('dz/dx_j = the gradient at position j',)
 
     @staticmethod
     def forward(ctx, *xs, axis=0):

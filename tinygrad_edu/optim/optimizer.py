@@ -7,8 +7,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..function import enable_grad
-from ..value import Value
+from ..state import enable_grad
+from ..value import Value, zero_grad
 
 
 class _RequiredParameter:
@@ -79,11 +79,7 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's gradient: to None (the default, as in PyTorch) or to zeros."""
         for group in self.param_groups:
-            for p in group["params"]:
-                if set_to_none or p._grad is None:
-                    p._grad = None
-                else:
-                    p._grad = np.zeros_like(p._data)
+            zero_grad(group["params"], set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -176,9 +172,5 @@ class Optimizer:
 
 
 def param_update(p: Value, new_data: Any) -> None:
-    """Write an optimizer's result into ``p`` in place (numpy scalars are immutable: rebind)."""
-    if type(p._data) is np.ndarray:
-        np.copyto(p._data, new_data, casting="same_kind")
-    else:
-        p._data = p._data.dtype.type(new_data)
-    p._bump_version()
+    """Write an optimizer's result into ``p`` in place, through the one in-place writer."""
+    p._write(new_data)

@@ -13,8 +13,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .. import functions as tf
+from .. import toplevel as tf
 from ..nn import functional as F
+from ..ops import Cast, SetItem
 
 __all__ = ["OpCase", "CATALOGUE", "sum_to"]
 
@@ -109,6 +110,13 @@ def _extremum_vjp(pick: Callable) -> Callable[..., tuple]:
     return vjp
 
 
+def _setitem_vjp(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
+    """out = a with out[0] = b[0]: a's gradient is u outside row 0; b's is u's row 0 at row 0."""
+    ga, gb = np.array(u, dtype=np.float64), np.zeros(np.shape(b))
+    gb[0], ga[0] = ga[0], 0.0
+    return ga, gb
+
+
 def _getitem_vjp(index: Any) -> Callable[..., tuple]:
     def vjp(u: np.ndarray, x: np.ndarray) -> tuple:
         g = np.zeros(x.shape)
@@ -192,6 +200,9 @@ CATALOGUE: list[OpCase] = [
     OpCase("getitem_repeated", lambda x: x[[0, 1, 0]],
            lambda u, x: _getitem_vjp(np.array([0, 1, 0]))(u, x),
            shapes=lambda: _shapes_min1(min_side=2)),
+    OpCase("setitem", lambda a, b: SetItem.apply(a, b[0], index=0), _setitem_vjp, 2,
+           broadcast=False, shapes=lambda: _shapes_min1(2)),
+    OpCase("cast", lambda x: Cast.apply(x, dtype=np.float64), lambda u, x: (u * 1.0,)),
     OpCase("cat", lambda a, b: tf.cat([a, b], dim=0),
            lambda u, a, b: (u[: a.shape[0]], u[a.shape[0]:]), 2, shapes=lambda: _shapes_min1(2)),
     OpCase("stack", lambda a, b: tf.stack([a, b], dim=0), lambda u, a, b: (u[0], u[1]), 2,

@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..autograd.gradients import grad
-from ..function import enable_grad, no_grad
+from ..state import enable_grad, no_grad
 from ..value import Value
 
 __all__ = ["check_op", "vjp_mismatch", "OpCheckError"]

@@ -8,7 +8,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..autograd.gradients import grad
-from ..function import enable_grad, no_grad
+from ..state import enable_grad, no_grad
 from ..value import Value
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "numerical_jacobian",

@@ -7,8 +7,9 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from ..dtypes import as_data
 from ..random import Generator, rng
-from ..value import Value, as_data
+from ..value import Value
 
 __all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate"]
 

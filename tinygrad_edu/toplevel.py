@@ -6,8 +6,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .dtypes import as_data
+from .methods import index_arg as _index
 from .ops import Cat, Stack, Where
-from .value import Value, _index, as_data
+from .value import Value
 
 __all__ = [
     "unsqueeze", "squeeze", "cat", "concatenate", "stack", "relu", "sigmoid", "tanh", "exp", "log",

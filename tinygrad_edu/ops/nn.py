@@ -1,0 +1,64 @@
+"""Fused layer ops: one node for ``x @ W.T + b`` and one for the squared error, for speed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..function import Function, unbroadcast
+
+
+def check_linear(x, w) -> None:
+    """PyTorch's error for an input whose last axis is not the layer's in_features."""
+    if x.shape[-1] != w.shape[1]:
+        rows = int(np.prod(x.shape[:-1])) if len(x.shape) > 1 else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+            f"{w.shape[1]}x{w.shape[0]}): the layer expects {w.shape[1]} input features, "
+            f"the input has {x.shape[-1]} (input shape {tuple(x.shape)})"
+        )
+
+
+class LinearFunction(Function):
+    """y = x @ W^T + b, for x of shape (..., in_features). Batch axes are folded into one."""
+
+    derivative = ("dy/dx = W  (sends upstream @ W)", "dy/dW = x  (sends upstream^T @ x)",
+                  "dy/db = 1  (sends upstream summed over the batch)")
+
+    @staticmethod
+    def forward(ctx, x, w, b=None):
+        check_linear(x, w)
+        ctx.save_for_backward(x, w)
+        out = x @ w.T
+        return out + b if b is not None else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_values
+        nx, nw, *nb = ctx.needs_input_grad
+        g2 = grad.reshape((-1, grad.shape[-1]))
+        gx = grad @ w if nx else None
+        gw = g2.T @ x.reshape((-1, x.shape[-1])) if nw else None
+        return (gx, gw) if not nb else (gx, gw, g2.sum(axis=0) if nb[0] else None)
+
+
+class MSEFunction(Function):
+    """l = reduce((x - y)^2) with reduction 'mean' (over N elements), 'sum' or 'none'."""
+
+    derivative = ("dl/dx = 2 (x - y) / N  (no /N for 'sum')", "dl/dy = -2 (x - y) / N")
+
+    @staticmethod
+    def forward(ctx, x, y, *, reduction="mean"):
+        ctx.save_for_backward(x, y)
+        ctx.reduction, ctx.shapes = reduction, (np.shape(x), np.shape(y))
+        sq = (x - y) * (x - y)
+        return sq if reduction == "none" else sq.sum() / (sq.size if reduction == "mean" else 1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_values
+        n = math.prod(np.broadcast_shapes(*ctx.shapes)) if ctx.reduction == "mean" else 1
+        g = grad * ((x - y) * 2 / n)
+        nx, ny = ctx.needs_input_grad
+        return unbroadcast(g, ctx.shapes[0]) if nx else None, unbroadcast(-g, ctx.shapes[1]) if ny else None
