@@ -10,7 +10,7 @@ value without a graph.
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,7 +19,6 @@ from .function import Function
 from .ops import (
     Abs,
     Add,
-    BroadcastTo,
     Cast,
     Clamp,
     Cos,
@@ -32,10 +31,8 @@ from .ops import (
     Min,
     Mul,
     Neg,
-    Permute,
     Pow,
     ReLU,
-    Reshape,
     Sigmoid,
     Sin,
     Sqrt,
@@ -43,6 +40,7 @@ from .ops import (
     Sum,
     Tanh,
 )
+from .shape_methods import ShapeMethods, index_arg, pick, shape_arg
 from .state import GraphValue
 
 if TYPE_CHECKING:
@@ -64,7 +62,7 @@ def format_data(data: Any) -> str:
     )
 
 
-class Methods:
+class Methods(ShapeMethods):
     """PyTorch's Tensor methods beyond the autograd core (see the module docstring)."""
 
     __slots__ = ()
@@ -319,7 +317,7 @@ class Methods:
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Value:
         """Sum over ``dim`` (PyTorch) or ``axis`` (numpy); all axes by default."""
-        return Sum.apply(self, axis=_pick(dim, axis), keepdims=_pick(keepdim, keepdims))
+        return Sum.apply(self, axis=pick(dim, axis), keepdims=pick(keepdim, keepdims))
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: bool | None = None) -> Value:
@@ -329,7 +327,7 @@ class Methods:
                 f"mean(): could not infer output dtype. Input dtype must be either a floating "
                 f"point or complex dtype. Got: {self._data.dtype}. Convert with .float() or .double()."
             )
-        return Mean.apply(self, axis=_pick(dim, axis), keepdims=_pick(keepdim, keepdims))
+        return Mean.apply(self, axis=pick(dim, axis), keepdims=pick(keepdim, keepdims))
 
     def _extremum(self, op: type[Function], dim: Any, keepdim: bool, axis: Any,
                   keepdims: bool | None) -> Any:
@@ -366,112 +364,6 @@ class Methods:
     def argmin(self, dim: Any = None, keepdim: bool = False) -> Value:
         idx = np.argmin(self._data, axis=dim)
         return self._from_op(np.expand_dims(idx, dim) if keepdim and dim is not None else idx, None)
-
-    # ------------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> Value:
-        shape = shape_arg(shape)
-        return self if shape == self.shape else Reshape.apply(self, shape=shape)
-
-    def view(self, *shape: Any) -> Value:
-        return self.reshape(*shape)
-
-    def view_as(self, other: Value) -> Value:
-        return self.reshape(other.shape)
-
-    def reshape_as(self, other: Value) -> Value:
-        return self.reshape(other.shape)
-
-    def permute(self, *dims: Any) -> Value:
-        dims = shape_arg(dims)
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
-            raise RuntimeError(
-                f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
-                f"length of the desired ordering of dimensions i.e. input.dim() = {self.ndim} is "
-                f"not equal to len(dims) = {len(dims)}"
-                if len(dims) != self.ndim
-                else f"permute(): dims {dims} are not a permutation of range({self.ndim})"
-            )
-        return Permute.apply(self, axes=tuple(d % self.ndim for d in dims))
-
-    def transpose(self, dim0: int = -2, dim1: int = -1) -> Value:
-        """Swap two axes (PyTorch's meaning; numpy's full permutation is ``permute``)."""
-        if self.ndim < 2:
-            return self
-        axes = list(range(self.ndim))
-        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-        return Permute.apply(self, axes=tuple(axes))
-
-    def swapaxes(self, axis0: int, axis1: int) -> Value:
-        return self.transpose(axis0, axis1)
-
-    def t(self) -> Value:
-        return self.transpose(0, 1)
-
-    def unsqueeze(self, dim: int) -> Value:
-        if not -self.ndim - 1 <= dim <= self.ndim:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-self.ndim - 1}, "
-                f"{self.ndim}], but got {dim})"
-            )
-        dim = dim % (self.ndim + 1)
-        return Reshape.apply(self, shape=self.shape[:dim] + (1,) + self.shape[dim:])
-
-    def squeeze(self, dim: Any = None) -> Value:
-        if dim is None:
-            shape = tuple(s for s in self.shape if s != 1)
-        else:
-            dims = {d % max(self.ndim, 1) for d in (dim if isinstance(dim, tuple) else (dim,))}
-            shape = tuple(s for i, s in enumerate(self.shape) if not (i in dims and s == 1))
-        return self.reshape(shape)
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Value:
-        if self.ndim == 0:
-            return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
-        shape = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
-        return self.reshape(shape)
-
-    def expand(self, *shape: Any) -> Value:
-        shape = shape_arg(shape)
-        lead = len(shape) - self.ndim
-        shape = tuple(s if s != -1 else self.shape[i - lead] for i, s in enumerate(shape))
-        return self if shape == self.shape else BroadcastTo.apply(self, shape=shape)
-
-    def broadcast_to(self, shape: Any) -> Value:
-        return self.expand(*shape_arg((shape,)))
-
-    def expand_as(self, other: Value) -> Value:
-        return self.expand(*other.shape)
-
-    def __iter__(self) -> Iterator[Value]:
-        if not self.shape:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.shape[0]))
-
-
-
-def _pick(torch_arg: Any, numpy_arg: Any) -> Any:
-    """Accept PyTorch's spelling (dim, keepdim) or numpy's (axis, keepdims)."""
-    return numpy_arg if numpy_arg is not None else torch_arg
-
-
-def shape_arg(shape: tuple) -> tuple[int, ...]:
-    """reshape(2, 3) and reshape((2, 3)) both give (2, 3)."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
-
-
-def index_arg(index: Any) -> Any:
-    """Turn Values inside an index into their integer or bool arrays."""
-    if isinstance(index, GraphValue):
-        return index._data
-    if isinstance(index, tuple):
-        return tuple(i._data if isinstance(i, GraphValue) else i for i in index)
-    if isinstance(index, list):
-        return np.asarray([i.item() if isinstance(i, GraphValue) else i for i in index])
-    return index
-
 
 _UFUNC_OPS = {
     np.add: Add.apply,
