@@ -102,7 +102,8 @@ def assert_same(ours: Any, ref: Any, where: str = "result") -> None:
         return
     if _is_torch_tensor(ref):
         assert _is_ours(ours), f"{where}: PyTorch gives a tensor, ours gives {type(ours).__name__}: {ours!r}"
-        assert tuple(ours.shape) == tuple(ref.shape), f"{where}: shape {tuple(ours.shape)} != {tuple(ref.shape)}"
+        assert tuple(ours.shape) == tuple(ref.shape), (
+            f"{where}: shape {tuple(ours.shape)} != PyTorch's {tuple(ref.shape)}")
         assert _dtype_name(ours.dtype) == _dtype_name(ref.dtype), (
             f"{where}: dtype {_dtype_name(ours.dtype)} != PyTorch's {_dtype_name(ref.dtype)}")
         a = np.asarray(ours.detach().numpy())
@@ -132,8 +133,8 @@ def assert_same(ours: Any, ref: Any, where: str = "result") -> None:
         return
     if isinstance(ref, float):
         assert isinstance(ours, (int, float)) and not isinstance(ours, bool), f"{where}: {ours!r}"
-        assert (math.isnan(ours) and math.isnan(ref)) or math.isclose(ours, ref, rel_tol=RTOL, abs_tol=ATOL), (
-            f"{where}: ours {ours!r}, PyTorch {ref!r}")
+        same = math.isclose(ours, ref, rel_tol=RTOL, abs_tol=ATOL) or (math.isnan(ours) and math.isnan(ref))
+        assert same, f"{where}: ours {ours!r}, PyTorch {ref!r}"
         return
     assert ours == ref, f"{where}: ours {ours!r}, PyTorch {ref!r}"
 

@@ -103,14 +103,14 @@ def _inputs(case, shapes, seed):
 
 
 PARAMS = [(case, shapes) for case in CATALOGUE for shapes in _shapes(case)]
+IDS = [f"{c.name}-{'-'.join('x'.join(map(str, s)) or '0d' for s in sh)}" for c, sh in PARAMS]
 
 
 def test_catalogue_every_entry_has_a_torch_spelling():
     assert sorted(c.name for c in CATALOGUE) == sorted(TORCH)
 
 
-@pytest.mark.parametrize("case,shapes", PARAMS,
-                         ids=[f"{c.name}-{'-'.join('x'.join(map(str, s)) or '0d' for s in sh)}" for c, sh in PARAMS])
+@pytest.mark.parametrize("case,shapes", PARAMS, ids=IDS)
 def test_catalogue_value_and_grad(case, shapes, seed):
     xs = _inputs(case, shapes, seed)
     ours_in = [tg.tensor(x.copy(), dtype=tg.float64, requires_grad=True) for x in xs]

@@ -179,4 +179,5 @@ def test_k12_errors_index_out_of_range():
 
 
 def test_k12_errors_expand_bad():
-    check_raises(lambda T: _z(T, 3).expand(2, 4), "The expanded size of the tensor (4) must match the existing size (3)")
+    check_raises(lambda T: _z(T, 3).expand(2, 4),
+                 "The expanded size of the tensor (4) must match the existing size (3)")
