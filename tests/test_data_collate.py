@@ -112,7 +112,8 @@ def test_ragged_sequences_raise(batch):
     ([tg.tensor(1.0), tg.tensor([1.0])], "[] at entry 0 and [1] at entry 1"),
 ])
 def test_ragged_tensors_raise_pytorchs_stack_error(batch, got):
-    with pytest.raises(RuntimeError, match=re.escape("stack expects each tensor to be equal size, but got " + got)):
+    msg = "stack expects each tensor to be equal size, but got " + got
+    with pytest.raises(RuntimeError, match=re.escape(msg)):
         default_collate(batch)
 
 

@@ -67,12 +67,15 @@ def test_random_sampler_is_repeatable_and_new_each_epoch():
     assert list(RandomSampler(range(40), generator=g)) == a
 
 
+NUM_SAMPLES = "num_samples should be a positive integer value, but got num_samples=0"
+
+
 def test_random_sampler_errors():
     with pytest.raises(TypeError, match="replacement should be a boolean value, but got replacement=1"):
         RandomSampler(range(3), replacement=1)
-    with pytest.raises(ValueError, match="num_samples should be a positive integer value, but got num_samples=0"):
+    with pytest.raises(ValueError, match=NUM_SAMPLES):
         RandomSampler(range(3), num_samples=0)
-    with pytest.raises(ValueError, match="num_samples should be a positive integer value, but got num_samples=0"):
+    with pytest.raises(ValueError, match=NUM_SAMPLES):
         RandomSampler([])
     with pytest.raises(ValueError, match="empty dataset"):
         list(RandomSampler([], num_samples=2))
@@ -96,7 +99,8 @@ def test_batch_sampler_lengths(n, bs, drop_last):
 
 def test_batch_sampler_errors():
     for bad in (0, -1, 2.0, True):
-        with pytest.raises(ValueError, match=re.escape(f"batch_size should be a positive integer value, but got batch_size={bad}")):
+        msg = f"batch_size should be a positive integer value, but got batch_size={bad}"
+        with pytest.raises(ValueError, match=re.escape(msg)):
             BatchSampler(range(3), bad, False)
     with pytest.raises(ValueError, match="drop_last should be a boolean value, but got drop_last=1"):
         BatchSampler(range(3), 2, 1)
@@ -130,7 +134,8 @@ def test_dataloader_mutual_exclusion_errors():
             DataLoader(ds, batch_sampler=bs, **kwargs)
     with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
         DataLoader(ds, sampler=range(4), shuffle=True)
-    with pytest.raises(ValueError, match="batch_size=None option disables auto-batching and is mutually exclusive with drop_last"):
+    msg = "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
+    with pytest.raises(ValueError, match=msg):
         DataLoader(ds, batch_size=None, drop_last=True)
     with pytest.raises(TypeError):
         DataLoader(ds, shufle=True)  # a misspelt option is an error, not silently ignored

@@ -61,7 +61,8 @@ class Subset(Dataset):
     def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
-        if type(self).__getitem__ is not Subset.__getitem__ and type(self).__getitems__ is Subset.__getitems__:
+        own_getitem = type(self).__getitem__ is not Subset.__getitem__
+        if own_getitem and type(self).__getitems__ is Subset.__getitems__:
             raise NotImplementedError(
                 f"{type(self).__name__} overrides __getitem__ but not __getitems__. When subclassing "
                 "Subset and overriding __getitem__, you must also override __getitems__ to ensure "
@@ -151,12 +152,11 @@ def random_split(
     total = sum(lengths)
     if math.isclose(total, 1) and total <= 1:
         lengths = _fraction_lengths(lengths, len(dataset))
-    elif any(not isinstance(n, numbers.Integral) or n < 0 for n in lengths):
-        raise ValueError(
-            f"random_split: lengths must be non-negative ints summing to len(dataset)={len(dataset)} "
-            f"or fractions summing to 1, got {list(lengths)}"
-        )
-    if sum(lengths) != len(dataset):
-        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+    hint = (f"random_split takes ints summing to len(dataset)={len(dataset)} or fractions "
+            f"summing to 1, got {list(lengths)}")
+    if any(not isinstance(n, numbers.Integral) for n in lengths) or sum(lengths) != len(dataset):
+        raise ValueError(f"Sum of input lengths does not equal the length of the input dataset! {hint}")
+    if any(n < 0 for n in lengths):
+        raise ValueError(f"random_split: lengths must not be negative; {hint}")
     indices = rng(generator).permutation(len(dataset)).tolist()
     return [Subset(dataset, indices[end - n:end]) for end, n in zip(itertools.accumulate(lengths), lengths)]
