@@ -207,3 +207,15 @@ def test_shuffled_loader_covers_every_index_once(n, bs, drop_last):
     seen = [i for (b,) in loader for i in b.tolist()]
     assert len(loader) == (n // bs if drop_last else math.ceil(n / bs))
     assert len(seen) == len(set(seen)) == (n // bs * bs if drop_last else n)
+
+
+def test_fast_path_is_one_index_per_batch_also_through_subsets(monkeypatch):
+    def no_single_items(self, i):
+        raise AssertionError("the loader should not read a TensorDataset sample by sample")
+
+    ds = TensorDataset(tg.arange(10) * 2)
+    monkeypatch.setattr(TensorDataset, "__getitem__", no_single_items)
+    inner = Subset(Subset(ds, [9, 8, 7, 6, 5]), [4, 0, 2])
+    assert [b[0].tolist() for b in DataLoader(inner, batch_size=2)] == [[10, 18], [14]]
+    batches = DataLoader(ds, batch_size=4, drop_last=True)
+    assert [b[0].tolist() for b in batches] == [[0, 2, 4, 6], [8, 10, 12, 14]]
