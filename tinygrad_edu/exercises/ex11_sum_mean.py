@@ -126,7 +126,7 @@ def check(sol: Any) -> None:
             elif n > 1 and matches(got, expected):
                 hint = (f"mean = sum / n: divide the gradient by n = {n}, the number of elements "
                         f"averaged (shape[axis], or the total size when axis is None).")
-            elif n > 1 and matches(got, expected * n / int(np.prod(shape))):
+            elif n > 1 and matches(got, expected / int(np.prod(shape))):
                 hint = (f"divide by the number of elements averaged along axis {axis}, n = {n}, not by "
                         f"the total size {int(np.prod(shape))}.")
             elif np.ndim(got) != len(shape) or np.shape(got) != shape:
