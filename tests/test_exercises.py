@@ -108,7 +108,8 @@ RIGHT = {
     10: {todo("unbroadcast"): "while grad.ndim > len(shape):\n    grad = grad.sum(axis=0)\n"
                               "for axis, size in enumerate(shape):\n    if size == 1:\n"
                               "        grad = grad.sum(axis=axis, keepdims=True)\nreturn grad",
-         todo("mul_backward"): "return unbroadcast(grad * b, np.shape(a)), unbroadcast(grad * a, np.shape(b))"},
+         todo("mul_backward"): "return (unbroadcast(grad * b, np.shape(a)),\n"
+                               "        unbroadcast(grad * a, np.shape(b)))"},
     11: {todo("sum_backward"): "if axis is not None and not keepdims:\n"
                                "    grad = np.expand_dims(grad, axis)\n"
                                "return np.broadcast_to(grad, shape).copy()",
@@ -171,7 +172,8 @@ WRONG = [
      ["np.expand_dims(grad, axis)"]),
     (11, {**RIGHT[11], todo("mean_backward"): "return sum_backward(grad, shape, axis, keepdims)"},
      ["mean = sum / n", "divide"]),
-    (11, {**RIGHT[11], todo("mean_backward"): "return sum_backward(grad, shape, axis, keepdims) / np.prod(shape)"},
+    (11, {**RIGHT[11],
+          todo("mean_backward"): "return sum_backward(grad, shape, axis, keepdims) / np.prod(shape)"},
      ["not by the total size"]),
     (12, {todo("matmul_backward"): "return grad @ B, A.T @ grad"}, ["grad (2, 4) @ B.T (4, 3)"]),
     (12, {todo("matmul_backward"): "return grad @ B.T, grad.T @ A"}, ["dL/dB is transposed", "A.T @ grad"]),
