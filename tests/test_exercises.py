@@ -313,3 +313,9 @@ def test_cli_through_subprocess(tmp_path):
 def test_import_tinygrad_edu_does_not_import_the_exercises():
     code = "import sys, tinygrad_edu; assert 'tinygrad_edu.exercises' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_docs_page_lists_every_exercise():
+    page = (ROOT / "docs" / "exercises.md").read_text(encoding="utf-8")
+    missing = [ex.filename(n) for n in range(1, N + 1) if f"`{ex.filename(n)}`" not in page]
+    assert not missing
