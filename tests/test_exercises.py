@@ -235,7 +235,15 @@ def test_import_error_in_learner_file_is_reported(tmp_path):
 
 def test_missing_file_says_how_to_start(tmp_path):
     ok, report = ex.run_check(4, tmp_path)
-    assert not ok and "start 4" in report
+    assert not ok and f"start 4 {tmp_path}" in report
+    ok, report = ex.run_check(4, tmp_path / "work")
+    assert not ok and f"start 4 {tmp_path / 'work'}" in report
+
+
+def test_check_accepts_the_file_itself(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(fill(12, RIGHT[12]))
+    assert ex.run_check(12, path)[0]
 
 
 def test_sgd_reference_matches_pytorch_numbers():

@@ -61,7 +61,7 @@ def run_check(n: int, directory: str | pathlib.Path = ".", reference: bool = Fal
             solution = ex
         else:
             path = pathlib.Path(directory)
-            if path.is_dir():
+            if path.is_dir() or path.suffix != ".py":  # a folder (maybe not made yet) or the file
                 path = path / filename(n)
             if not path.is_file():
                 raise CheckError(f"there is no file {path}: create it with\n"

@@ -169,7 +169,7 @@ def check(sol: Any) -> None:
     for name, root, wrt, expected in cases:
         order = _order(root)
         got = call(f"gradients on {name}", sol.gradients, order, wrt)
-        if not isinstance(got, (list, tuple)) or len(got) != len(wrt):
+        if not isinstance(got, (list, tuple, np.ndarray)) or len(got) != len(wrt):
             raise CheckError(f"gradients on {name} should return a list of {len(wrt)} numbers, one per "
                                f"Scalar in wrt, received {got!r}")
         if matches(got, [0.0] * len(wrt)):

@@ -90,17 +90,17 @@ def check(sol: Any) -> None:
         import hypothesis  # noqa: F401 - only to know that check_op can run
     except ImportError:
         raise CheckError(INSTALL) from None
-    import tinygrad_edu as tg
-    from tinygrad_edu.testing import OpCheckError, check_op
+    from ..creation import tensor
+    from ..testing import OpCheckError, check_op
 
     x_np = np.array([-3.0, -0.5, 0.0, 0.25, 1.5, 4.0])
     u = np.array([1.5, -2.0, 0.5, 1.0, -0.75, 2.0])
     s = _sigmoid(x_np)
-    x = tg.tensor(x_np, requires_grad=True)
+    x = tensor(x_np, requires_grad=True)
     y = call("SiLU.apply(x)", sol.SiLU.apply, x)
     compare(f"the forward SiLU.apply(x) at x = {x_np.tolist()}", y.detach().numpy(), x_np * s,
             "silu(x) = x * sigmoid(x) = x / (1 + np.exp(-x)).", rtol=1e-12)
-    loss = (y * tg.tensor(u)).sum()
+    loss = (y * tensor(u)).sum()
     call("the backward of SiLU (through (y * u).sum().backward())", loss.backward)
     got = None if x.grad is None else x.grad.numpy()
     local = s + x_np * s * (1 - s)
