@@ -1,0 +1,94 @@
+"""Exercise 4: the backward of division, on a tiny Scalar."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable
+
+import numpy as np
+
+from ._common import call, check_grads, check_node
+
+NAME = "div_backward"
+TITLE = "Backward of Div"
+IDEA = "d(a/b)/da = 1/b and d(a/b)/db = -a/b**2: the divisor's gradient is negative and squared"
+HINT = """Write a / b as a * b**-1. Then d/da = 1/b, and d/db = a * (-1) * b**-2 = -a / b**2.
+Both times the upstream grad: `return grad / other.data, -grad * self.data / other.data**2`."""
+
+TEMPLATE = '''\
+"""Exercise 4: the backward of division.
+
+For out = a / b, think of it as a * b**-1:
+
+    d(out)/da = 1 / b
+    d(out)/db = a * d(b**-1)/db = a * (-1) * b**-2 = -a / b**2
+
+The divisor's gradient has a minus sign (a larger b makes a / b smaller
+when a > 0) and a square.
+
+Task: write the backward of Scalar.__truediv__ (a is self, b is other).
+Check:  python -m tinygrad_edu.exercises check 4
+"""
+
+
+class Scalar:
+    def __init__(self, data, parents=()):
+        self.data = data          # the number
+        self.parents = parents    # the Scalars this one was computed from
+        self.backward_fn = None   # grad -> tuple of gradients, one per parent
+
+    def __repr__(self):
+        return f"Scalar({self.data})"
+
+    def __truediv__(self, other):
+        out = Scalar(self.data / other.data, (self, other))
+
+        def backward_fn(grad):
+            # TODO: return (gradient for self, gradient for other)
+            raise NotImplementedError("TODO: backward of a / b")
+
+        out.backward_fn = backward_fn
+        return out
+'''
+
+
+# ---- reference solution ------------------------------------------------------------------------
+
+class Scalar:
+    def __init__(self, data: float, parents: tuple = ()) -> None:
+        self.data = data
+        self.parents = parents
+        self.backward_fn: Callable[[float], tuple] | None = None
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.data})"
+
+    def __truediv__(self, other: Scalar) -> Scalar:
+        out = Scalar(self.data / other.data, (self, other))
+        out.backward_fn = lambda grad: (grad / other.data, -grad * self.data / other.data**2)
+        return out
+
+
+# ---- check -------------------------------------------------------------------------------------
+
+def check(sol: Any) -> None:
+    rng = np.random.default_rng(2004)
+    cases = [(3.0, -2.0, 1.5), (1.0, 4.0, -2.0), (-1.5, 0.5, 0.75)]
+    cases += [(float(rng.uniform(-3, 3)), float(rng.choice([-1, 1]) * rng.uniform(0.5, 3)),
+               float(rng.uniform(-3, 3))) for _ in range(3)]
+    for a, b, g in cases:
+        A, B = sol.Scalar(a), sol.Scalar(b)
+        what = f"Scalar({a!r}) / Scalar({b!r})"
+        out = call(what, operator.truediv, A, B)
+        check_node(what, out, a / b, (A, B))
+        wrong = [
+            ((g / b, g * a / b**2), "d(a/b)/db = -a/b**2: did you drop the minus sign?"),
+            ((g / b, -g / b**2), "d(a/b)/db = -a/b**2: the numerator a is missing from b's gradient."),
+            ((g / b, -g * a / b), "d(a/b)/db = -a/b**2: b must be SQUARED in b's gradient."),
+            ((-g * a / b**2, g / b), "the two gradients are swapped: the first is for a (self), "
+                                     "the second for b (other)."),
+            ((1 / b, -a / b**2), "multiply by the upstream grad (chain rule): grad / b and "
+                                 "-grad * a / b**2."),
+        ]
+        check_grads(what, out, g, (g / b, -g * a / b**2), wrong,
+                    "d(a/b)/da = 1/b and d(a/b)/db = -a/b**2, each times the upstream grad.")

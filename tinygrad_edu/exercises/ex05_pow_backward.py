@@ -1,0 +1,105 @@
+"""Exercise 5: the backward of power, for the base and for the exponent."""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any, Callable
+
+import numpy as np
+
+from ._common import call, check_grads, check_node
+
+NAME = "pow_backward"
+TITLE = "Backward of Pow (base and exponent)"
+IDEA = "d(a**b)/da = b * a**(b-1) (power rule), d(a**b)/db = a**b * log(a) (since a**b = exp(b log a))"
+HINT = """Base: the power rule, d(a**b)/da = b * a**(b - 1).
+Exponent: a**b = exp(b * log(a)), so d(a**b)/db = exp(b * log(a)) * log(a) = a**b * log(a).
+`return grad * b * a**(b - 1), grad * a**b * math.log(a)` with a = self.data, b = other.data."""
+
+TEMPLATE = '''\
+"""Exercise 5: the backward of power, a ** b, where BOTH are Scalars.
+
+For the base a, the power rule:      d(a**b)/da = b * a**(b - 1)
+
+For the exponent b, the power rule does NOT apply (b is not a constant
+here). Write a**b = exp(b * log(a)); the derivative of exp(u) is exp(u),
+times du/db = log(a):
+
+                                     d(a**b)/db = a**b * log(a)
+
+(This needs a > 0: the check uses positive bases only. PyTorch gives
+nan for the exponent's gradient when a < 0.)
+
+Task: write the backward of Scalar.__pow__ (a is self, b is other).
+Check:  python -m tinygrad_edu.exercises check 5
+"""
+import math
+
+
+class Scalar:
+    def __init__(self, data, parents=()):
+        self.data = data          # the number
+        self.parents = parents    # the Scalars this one was computed from
+        self.backward_fn = None   # grad -> tuple of gradients, one per parent
+
+    def __repr__(self):
+        return f"Scalar({self.data})"
+
+    def __pow__(self, other):
+        out = Scalar(self.data ** other.data, (self, other))
+
+        def backward_fn(grad):
+            # TODO: return (gradient for the base self, gradient for the exponent other)
+            raise NotImplementedError("TODO: backward of a ** b")
+
+        out.backward_fn = backward_fn
+        return out
+'''
+
+
+# ---- reference solution ------------------------------------------------------------------------
+
+class Scalar:
+    def __init__(self, data: float, parents: tuple = ()) -> None:
+        self.data = data
+        self.parents = parents
+        self.backward_fn: Callable[[float], tuple] | None = None
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.data})"
+
+    def __pow__(self, other: Scalar) -> Scalar:
+        a, b = self.data, other.data
+        out = Scalar(a**b, (self, other))
+        out.backward_fn = lambda grad: (grad * b * a ** (b - 1), grad * a**b * math.log(a))
+        return out
+
+
+# ---- check -------------------------------------------------------------------------------------
+
+def check(sol: Any) -> None:
+    rng = np.random.default_rng(2005)
+    cases = [(2.0, 3.0, 1.5), (0.5, -2.0, -1.0), (3.0, 0.5, 2.0), (1.5, 2.0, 1.0)]
+    cases += [(float(rng.uniform(0.3, 3)), float(rng.uniform(-2.5, 2.5)), float(rng.uniform(-2, 2)))
+              for _ in range(3)]
+    for a, b, g in cases:
+        A, B = sol.Scalar(a), sol.Scalar(b)
+        what = f"Scalar({a!r}) ** Scalar({b!r})"
+        out = call(what, operator.pow, A, B)
+        check_node(what, out, a**b, (A, B))
+        da, db = g * b * a ** (b - 1), g * a**b * math.log(a)
+        wrong = [
+            ((da, 0.0), "the exponent is a Scalar too: it gets the gradient a**b * log(a), not 0."),
+            ((da, g * b * a ** (b - 1)), "the power rule is for the base only; for the exponent write "
+                                         "a**b = exp(b * log(a)): d/db = a**b * log(a)."),
+            ((da, g * math.log(a)), "d(a**b)/db = a**b * log(a): the factor a**b is missing."),
+            ((g * b * a**b, db), "power rule: d(a**b)/da = b * a**(b - 1): the power drops by one."),
+            ((g * a ** (b - 1), db), "power rule: d(a**b)/da = b * a**(b - 1): the factor b is missing."),
+            ((db, da), "the two gradients are swapped: the first is for the base a (self), the "
+                       "second for the exponent b (other)."),
+            ((da / g, db / g), "multiply by the upstream grad (chain rule)."),
+        ]
+        check_grads(what, out, g, (da, db), wrong,
+                    "d(a**b)/da = b * a**(b - 1) and d(a**b)/db = a**b * log(a), each times grad.",
+                    names=("the base a", "the exponent b"))

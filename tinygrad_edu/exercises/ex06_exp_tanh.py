@@ -1,0 +1,119 @@
+"""Exercise 6: the backward of exp and tanh, written with the op's output."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from ._common import call, check_grads, check_node
+
+NAME = "exp_tanh"
+TITLE = "Backward of Exp and Tanh"
+IDEA = "exp' = exp and tanh' = 1 - tanh**2: both derivatives are cheapest written with the OUTPUT"
+HINT = """exp: d(e**x)/dx = e**x, which is out.data: `return (grad * out.data,)`.
+tanh: with t = tanh(x) = out.data, d(tanh x)/dx = 1 - t**2: `return (grad * (1 - out.data**2),)`.
+Mind the comma: a tuple with one gradient is (g,)."""
+
+TEMPLATE = '''\
+"""Exercise 6: the backward of exp and tanh (one input each).
+
+    d/dx exp(x)  = exp(x)            = the output itself
+    d/dx tanh(x) = 1 - tanh(x)**2    = 1 - (the output)**2
+
+Both derivatives are cheapest when written with the op's OUTPUT, which
+the forward has already computed: no exp or tanh has to be evaluated a
+second time. (PyTorch saves the output of these ops for that reason.)
+
+A one-input op still returns a tuple: (gradient for self,).
+
+Task: write the backward of Scalar.exp and of Scalar.tanh.
+Check:  python -m tinygrad_edu.exercises check 6
+"""
+import math
+
+
+class Scalar:
+    def __init__(self, data, parents=()):
+        self.data = data          # the number
+        self.parents = parents    # the Scalars this one was computed from
+        self.backward_fn = None   # grad -> tuple of gradients, one per parent
+
+    def __repr__(self):
+        return f"Scalar({self.data})"
+
+    def exp(self):
+        out = Scalar(math.exp(self.data), (self,))
+
+        def backward_fn(grad):
+            # TODO: return (gradient for self,)
+            raise NotImplementedError("TODO: backward of exp")
+
+        out.backward_fn = backward_fn
+        return out
+
+    def tanh(self):
+        out = Scalar(math.tanh(self.data), (self,))
+
+        def backward_fn(grad):
+            # TODO: return (gradient for self,)
+            raise NotImplementedError("TODO: backward of tanh")
+
+        out.backward_fn = backward_fn
+        return out
+'''
+
+
+# ---- reference solution ------------------------------------------------------------------------
+
+class Scalar:
+    def __init__(self, data: float, parents: tuple = ()) -> None:
+        self.data = data
+        self.parents = parents
+        self.backward_fn: Callable[[float], tuple] | None = None
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.data})"
+
+    def exp(self) -> Scalar:
+        out = Scalar(math.exp(self.data), (self,))
+        out.backward_fn = lambda grad: (grad * out.data,)
+        return out
+
+    def tanh(self) -> Scalar:
+        out = Scalar(math.tanh(self.data), (self,))
+        out.backward_fn = lambda grad: (grad * (1 - out.data**2),)
+        return out
+
+
+# ---- check -------------------------------------------------------------------------------------
+
+def check(sol: Any) -> None:
+    rng = np.random.default_rng(2006)
+    cases = [(0.5, 1.5), (-1.2, -2.0), (2.0, 0.75)]
+    cases += [(float(rng.uniform(-2.5, 2.5)), float(rng.uniform(-2, 2))) for _ in range(3)]
+    no_grad = "multiply the local derivative by the upstream grad (chain rule)."
+    for x, g in cases:
+        X = sol.Scalar(x)
+        what = f"Scalar({x!r}).exp()"
+        out = call(what, X.exp)
+        check_node(what, out, math.exp(x), (X,))
+        e = math.exp(x)
+        check_grads(what, out, g, (g * e,),
+                    [((g * x,), "d/dx exp(x) = exp(x), the output (out.data), not the input x."),
+                     ((e,), no_grad), ((g,), "d/dx exp(x) = exp(x): multiply grad by out.data.")],
+                    "d/dx exp(x) = exp(x) = out.data, times the upstream grad.", names=("x",))
+    for x, g in cases:
+        X = sol.Scalar(x)
+        what = f"Scalar({x!r}).tanh()"
+        out = call(what, X.tanh)
+        t = math.tanh(x)
+        check_node(what, out, t, (X,))
+        check_grads(what, out, g, (g * (1 - t * t),),
+                    [((g * (1 - x * x),), "1 - tanh(x)**2 squares the OUTPUT t = tanh(x) "
+                                          "(out.data), not the input x."),
+                     ((g * (1 - t),), "d/dx tanh(x) = 1 - t**2: the output t must be squared."),
+                     ((1 - t * t,), no_grad)],
+                    "d/dx tanh(x) = 1 - tanh(x)**2 = 1 - out.data**2, times the upstream grad.",
+                    names=("x",))

@@ -1,0 +1,169 @@
+"""Exercise 7: gradient accumulation: a value used twice (the template holds the bug to find)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ._common import CheckError, call, compare, fmt
+
+NAME = "accumulate"
+TITLE = "Gradient accumulation (a value used twice)"
+IDEA = ("a value used by several ops gets the SUM of the gradients along every path: accumulate "
+        "with +=, never overwrite with =")
+HINT = """Look at the last line of backward(): `parent.grad = g` throws away whatever an earlier
+consumer of `parent` already put there. Gradients from different paths must be added:
+`parent.grad += g` (grad starts at 0.0, so the first contribution is kept too)."""
+
+TEMPLATE = '''\
+"""Exercise 7: a value used twice (gradient accumulation).
+
+Here is a complete little engine: Scalars with + and *, a topological
+order, and a backward() that walks it from the output to the inputs.
+It has ONE bug:
+
+    x = Scalar(3.0)
+    y = x * x           # x is used twice
+    backward(y)
+    x.grad              # should be 6.0 (d x**2/dx = 2x), this gives 3.0
+
+When a value feeds several ops, the loss depends on it along several
+paths, and the multivariable chain rule says its gradient is the SUM of
+the contributions of all the paths.
+
+Task: find the bug and fix it (one line).
+Check:  python -m tinygrad_edu.exercises check 7
+"""
+
+
+class Scalar:
+    def __init__(self, data, parents=()):
+        self.data = data
+        self.grad = 0.0           # dL/d(self)
+        self.parents = parents
+        self.backward_fn = None   # grad -> tuple of gradients, one per parent
+
+    def __repr__(self):
+        return f"Scalar({self.data}, grad={self.grad})"
+
+    def __add__(self, other):
+        out = Scalar(self.data + other.data, (self, other))
+        out.backward_fn = lambda grad: (grad, grad)
+        return out
+
+    def __mul__(self, other):
+        out = Scalar(self.data * other.data, (self, other))
+        out.backward_fn = lambda grad: (grad * other.data, grad * self.data)
+        return out
+
+
+def topo_order(root):
+    """Every Scalar that root depends on, each one after its parents."""
+    order, seen = [], set()
+
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+def backward(root):
+    """Set node.grad = d(root)/d(node) for every node of root's graph."""
+    root.grad = 1.0
+    for node in reversed(topo_order(root)):
+        if node.backward_fn is None:    # a leaf: nothing to pass on
+            continue
+        for parent, g in zip(node.parents, node.backward_fn(node.grad)):
+            parent.grad = g
+'''
+
+
+# ---- reference solution ------------------------------------------------------------------------
+
+class Scalar:
+    def __init__(self, data: float, parents: tuple = ()) -> None:
+        self.data = data
+        self.grad = 0.0
+        self.parents = parents
+        self.backward_fn: Callable[[float], tuple] | None = None
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.data}, grad={self.grad})"
+
+    def __add__(self, other: Scalar) -> Scalar:
+        out = Scalar(self.data + other.data, (self, other))
+        out.backward_fn = lambda grad: (grad, grad)
+        return out
+
+    def __mul__(self, other: Scalar) -> Scalar:
+        out = Scalar(self.data * other.data, (self, other))
+        out.backward_fn = lambda grad: (grad * other.data, grad * self.data)
+        return out
+
+
+def topo_order(root: Scalar) -> list[Scalar]:
+    """Every Scalar that root depends on, each one after its parents."""
+    order: list[Scalar] = []
+    seen: set[int] = set()
+
+    def visit(node: Scalar) -> None:
+        if id(node) not in seen:
+            seen.add(id(node))
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+def backward(root: Scalar) -> None:
+    """Set node.grad = d(root)/d(node) for every node of root's graph."""
+    root.grad = 1.0
+    for node in reversed(topo_order(root)):
+        if node.backward_fn is None:
+            continue
+        for parent, g in zip(node.parents, node.backward_fn(node.grad)):
+            parent.grad += g
+
+
+# ---- check -------------------------------------------------------------------------------------
+
+# (description, build(S, x, y) -> root, d root/dx, d root/dy, x used more than once?)
+_GRAPHS: list[tuple[str, Callable, Callable, Callable, bool]] = [
+    ("x * y", lambda x, y: x * y, lambda a, b: b, lambda a, b: a, False),
+    ("x * y + y", lambda x, y: x * y + y, lambda a, b: b, lambda a, b: a + 1, True),
+    ("x * x", lambda x, y: x * x, lambda a, b: 2 * a, lambda a, b: 0.0, True),
+    ("x + x", lambda x, y: x + x, lambda a, b: 2.0, lambda a, b: 0.0, True),
+    ("(x * y + x) * x", lambda x, y: (x * y + x) * x, lambda a, b: 2 * a * b + 2 * a,
+     lambda a, b: a * a, True),
+    ("(x + y) * (x * y)", lambda x, y: (x + y) * (x * y), lambda a, b: 2 * a * b + b * b,
+     lambda a, b: a * a + 2 * a * b, True),
+]
+
+EQUALS_BUG = ("the gradient of a value used twice must be the SUM of both contributions: did you "
+              "write `=` instead of `+=`?")
+
+
+def check(sol: Any) -> None:
+    rng = np.random.default_rng(2007)
+    points = [(3.0, -2.0), (0.5, 1.5)] + [tuple(float(v) for v in rng.uniform(-2, 2, 2)) for _ in range(2)]
+    for name, build, dx, dy, reused in _GRAPHS:
+        for a, b in points:
+            x, y = sol.Scalar(a), sol.Scalar(b)
+            root = call(f"building {name}", build, x, y)
+            call(f"backward({name})", sol.backward, root)
+            what = f"after backward({name}) at x = {a!r}, y = {b!r}"
+            hint = EQUALS_BUG if reused else ("even with no value used twice the gradients are wrong: "
+                                              "compare your engine with the original template.")
+            compare(f"{what}: x.grad", getattr(x, "grad", None), dx(a, b), hint)
+            compare(f"{what}: y.grad", getattr(y, "grad", None), dy(a, b), hint)
+            if getattr(root, "grad", None) != 1.0:
+                raise CheckError(f"{what}: the output's own grad should be 1.0 (d root/d root), "
+                                   f"received {fmt(root.grad)}")

@@ -1,0 +1,126 @@
+"""Exercise 13: one step of SGD with momentum, exactly by PyTorch's formula."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._common import CheckError, call, compare
+
+NAME = "sgd_momentum"
+TITLE = "SGD with momentum, by PyTorch's formula"
+IDEA = ("g = grad + weight_decay * p; buf = g on the first step, then momentum * buf + (1 - dampening) "
+        "* g; step with buf, or with g + momentum * buf for nesterov")
+HINT = """PyTorch's torch.optim.SGD, one parameter:
+    g = grad + weight_decay * param
+    if momentum != 0:
+        buf = g.copy() if buf is None else momentum * buf + (1 - dampening) * g
+        g = g + momentum * buf if nesterov else buf
+    return param - lr * g, buf
+Note the first step: buf = g exactly, no dampening."""
+
+TEMPLATE = '''\
+"""Exercise 13: SGD with momentum, exactly as torch.optim.SGD does it.
+
+Plain gradient descent steps against the gradient: p = p - lr * grad.
+Momentum keeps a running "velocity" buf, so consistent directions speed
+up and oscillations cancel out. PyTorch's formula, for one parameter:
+
+    g = grad + weight_decay * p            # L2 penalty, added to the grad
+    if momentum != 0:
+        if first step:  buf = g            # exactly g: NO dampening here
+        else:           buf = momentum * buf + (1 - dampening) * g
+        if nesterov:    g = g + momentum * buf    # look ahead
+        else:           g = buf
+    p = p - lr * g
+
+The details matter if you want the same numbers as PyTorch: dampening is
+not applied on the first step, weight decay goes in before momentum, and
+Nesterov steps with g + momentum * buf (the NEW buf).
+
+Task: write sgd_step. buf is None on the first step; return the new
+param and the new buf (None when momentum is 0). Arrays are numpy.
+Check:  python -m tinygrad_edu.exercises check 13
+"""
+import numpy as np
+
+
+def sgd_step(param, grad, buf, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+    """One SGD step: returns (new_param, new_buf)."""
+    # TODO
+    raise NotImplementedError("TODO: sgd_step")
+'''
+
+
+# ---- reference solution ------------------------------------------------------------------------
+
+def sgd_step(param: np.ndarray, grad: np.ndarray, buf: np.ndarray | None, lr: float,
+             momentum: float = 0.0, dampening: float = 0.0, weight_decay: float = 0.0,
+             nesterov: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """One SGD step: returns (new_param, new_buf)."""
+    g = grad + weight_decay * param
+    if momentum != 0:
+        buf = g.copy() if buf is None else momentum * buf + (1 - dampening) * g
+        g = g + momentum * buf if nesterov else buf
+    return param - lr * g, buf
+
+
+# ---- check -------------------------------------------------------------------------------------
+
+# (description, settings, hint for the first step, hint for later steps)
+_CONFIGS: list[tuple[str, dict, str, str]] = [
+    ("plain SGD", dict(lr=0.1), "plain SGD: param - lr * grad.", "plain SGD: param - lr * grad."),
+    ("weight decay", dict(lr=0.1, weight_decay=0.05),
+     "weight decay adds weight_decay * param to the gradient: g = grad + weight_decay * param.",
+     "weight decay adds weight_decay * param to the gradient: g = grad + weight_decay * param."),
+    ("momentum", dict(lr=0.1, momentum=0.9),
+     "on the first step PyTorch sets buf = g exactly, and steps with it: param - lr * buf.",
+     "later steps: buf = momentum * buf + (1 - dampening) * g, then param - lr * buf."),
+    ("momentum with dampening", dict(lr=0.1, momentum=0.9, dampening=0.3),
+     "on the first step PyTorch sets buf = g exactly, with no dampening: (1 - dampening) is used from "
+     "the second step on.",
+     "missing dampening? buf = momentum * buf + (1 - dampening) * g."),
+    ("nesterov", dict(lr=0.05, momentum=0.8, nesterov=True),
+     "nesterov steps with g + momentum * buf (buf already updated), not with buf.",
+     "nesterov steps with g + momentum * buf (buf already updated), not with buf."),
+    ("momentum, dampening and weight decay", dict(lr=0.05, momentum=0.7, dampening=0.2, weight_decay=0.1),
+     "weight decay goes into g BEFORE momentum: g = grad + weight_decay * param; buf = g on step 1.",
+     "weight decay goes into g BEFORE momentum, then buf = momentum * buf + (1 - dampening) * g."),
+    ("nesterov and weight decay", dict(lr=0.05, momentum=0.9, weight_decay=0.01, nesterov=True),
+     "g = grad + weight_decay * param first; then buf = g and the step uses g + momentum * buf.",
+     "g = grad + weight_decay * param first; then the step uses g + momentum * buf."),
+]
+
+
+def check(sol: Any) -> None:
+    rng = np.random.default_rng(2013)
+    for name, settings, first_hint, later_hint in _CONFIGS:
+        lr = settings["lr"]
+        m = settings.get("momentum", 0.0)
+        d = settings.get("dampening", 0.0)
+        wd = settings.get("weight_decay", 0.0)
+        nesterov = settings.get("nesterov", False)
+        for shape in ((3,), (2, 2)):
+            p_mine = p_ref = rng.uniform(-2, 2, shape)
+            buf_mine = buf_ref = None
+            for step in range(1, 5):
+                grad = rng.standard_normal(shape)
+                # the expected step, written out from the formula in PyTorch's documentation
+                g = grad + wd * p_ref
+                if m:
+                    buf_ref = g if buf_ref is None else m * buf_ref + (1 - d) * g
+                    g = g + m * buf_ref if nesterov else buf_ref
+                p_ref = p_ref - lr * g
+                what = f"sgd_step with {name} ({settings}), step {step}, param shape {shape}"
+                out = call(what, sol.sgd_step, np.array(p_mine), grad.copy(),
+                           None if buf_mine is None else np.array(buf_mine), **settings)
+                if not isinstance(out, (tuple, list)) or len(out) != 2:
+                    raise CheckError(f"{what} should return (new_param, new_buf), received {out!r}")
+                p_mine, buf_mine = out
+                hint = first_hint if step == 1 else later_hint
+                compare(f"{what}: new param", p_mine, p_ref, hint)
+                if m:
+                    compare(f"{what}: new buf", buf_mine, buf_ref, hint)
+                elif buf_mine is not None:
+                    raise CheckError(f"{what}: with momentum 0 there is no buffer: return None as buf.")

@@ -1,0 +1,125 @@
+"""Exercise 14: a custom op in tinygrad_edu itself, verified by ``testing.check_op``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ._common import CheckError, call, compare, matches
+
+NAME = "custom_op"
+TITLE = "A custom op, verified by check_op"
+IDEA = ("an op is a forward on numpy plus a backward that multiplies the upstream gradient by the "
+        "local derivative; check_op then tests it against central differences over many shapes")
+HINT = """forward:  ctx.save_for_backward(x); return x / (1 + np.exp(-x))      # x * sigmoid(x)
+backward: (x,) = ctx.saved_values; s = 1 / (1 + np.exp(-x))
+          return grad * (s + x * s * (1 - s))      # product rule, times the upstream grad"""
+
+INSTALL = ("exercise 14 uses tinygrad_edu.testing.check_op, which needs hypothesis: install the dev "
+           "extra: pip install -e '.[dev]'")
+
+TEMPLATE = '''\
+"""Exercise 14: your own op in tinygrad_edu, verified by check_op.
+
+Now the real library. An op is a Function with a forward that computes on
+numpy arrays and a backward that applies the chain rule (the guide is
+docs/extending.md). Exercises 3 to 6 were the same idea on floats.
+
+SiLU (also called swish) is used in many modern networks:
+
+    silu(x)  = x * sigmoid(x),        sigmoid(x) = 1 / (1 + exp(-x))
+    silu'(x) = sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))
+
+(the product rule, with sigmoid' = sigmoid * (1 - sigmoid)).
+
+The check runs tinygrad_edu.testing.check_op(SiLU.apply, ...): a
+hypothesis search over shapes and values that compares your backward
+with central differences (exercise 1). It needs the dev extra:
+pip install -e '.[dev]'
+
+Task: fill in forward and backward.
+Check:  python -m tinygrad_edu.exercises check 14
+"""
+import numpy as np
+
+from tinygrad_edu import Function
+
+
+class SiLU(Function):
+    """z = x * sigmoid(x).   dz/dx = s + x * s * (1 - s), s = sigmoid(x)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        # TODO: ctx.save_for_backward(x), then return x * sigmoid(x) (numpy)
+        raise NotImplementedError("TODO: SiLU.forward")
+
+    @staticmethod
+    def backward(ctx, grad):
+        # TODO: (x,) = ctx.saved_values; return grad times silu'(x)
+        raise NotImplementedError("TODO: SiLU.backward")
+'''
+
+
+# ---- reference solution ------------------------------------------------------------------------
+
+class SiLU(Function):
+    """z = x * sigmoid(x).   dz/dx = s + x * s * (1 - s), s = sigmoid(x)"""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return x / (1 + np.exp(-x))
+
+    @staticmethod
+    def backward(ctx: Any, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_values
+        s = 1 / (1 + np.exp(-x))
+        return grad * (s + x * s * (1 - s))
+
+
+# ---- check -------------------------------------------------------------------------------------
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1 + np.tanh(x / 2))  # the same function, written differently
+
+
+def check(sol: Any) -> None:
+    try:
+        import hypothesis  # noqa: F401 - only to know that check_op can run
+    except ImportError:
+        raise CheckError(INSTALL) from None
+    from ..creation import tensor
+    from ..testing import OpCheckError, check_op
+
+    x_np = np.array([-3.0, -0.5, 0.0, 0.25, 1.5, 4.0])
+    u = np.array([1.5, -2.0, 0.5, 1.0, -0.75, 2.0])
+    s = _sigmoid(x_np)
+    x = tensor(x_np, requires_grad=True)
+    y = call("SiLU.apply(x)", sol.SiLU.apply, x)
+    compare(f"the forward SiLU.apply(x) at x = {x_np.tolist()}", y.detach().numpy(), x_np * s,
+            "silu(x) = x * sigmoid(x) = x / (1 + np.exp(-x)).", rtol=1e-12)
+    loss = (y * tensor(u)).sum()
+    call("the backward of SiLU (through (y * u).sum().backward())", loss.backward)
+    got = None if x.grad is None else x.grad.numpy()
+    local = s + x_np * s * (1 - s)
+    if matches(got, local):
+        hint = "multiply the local derivative by the upstream gradient `grad` (chain rule)."
+    elif matches(got, u * s):
+        hint = ("product rule: d(x * s)/dx = s + x * s'(x), with s' = s * (1 - s): the second term is "
+                "missing.")
+    elif matches(got, u * s * (1 - s)):
+        hint = "that is the derivative of sigmoid alone: SiLU is x * sigmoid(x), use the product rule."
+    else:
+        hint = "dz/dx = s + x * s * (1 - s) with s = sigmoid(x), times the upstream gradient."
+    compare(f"x.grad after (SiLU.apply(x) * u).sum().backward(), x = {x_np.tolist()}, "
+            f"u = {u.tolist()}", got, u * local, hint, rtol=1e-10)
+    try:
+        check_op(sol.SiLU.apply, domain=(-6.0, 6.0), max_examples=30)
+    except OpCheckError as err:
+        raise CheckError(f"check_op found an input where your backward is wrong:\n{err}") from None
+    except NotImplementedError:
+        raise CheckError("SiLU is not written yet: fill in its TODOs.") from None
+    except Exception as err:  # reported with the op's name instead of a traceback
+        raise CheckError(f"check_op(SiLU.apply) raised {type(err).__name__}: {err}") from None
