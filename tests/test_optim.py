@@ -1,5 +1,7 @@
 """optim.SGD against PyTorch's formulas, computed independently in numpy."""
 
+import copy
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -135,8 +137,8 @@ def test_failed_optimizer_load_leaves_state_unchanged():
     opt = SGD([p], lr=0.1, momentum=0.9)
     p.grad = np.array([1.0, 1.0])
     opt.step()
-    before = opt.state_dict()
-    bad = opt.state_dict()
+    before = copy.deepcopy(opt.state_dict())  # state_dict() is live: snapshot it
+    bad = copy.deepcopy(opt.state_dict())
     bad["state"][0]["momentum_buffer"] = tg.zeros(5)
     bad["param_groups"][0]["lr"] = 123.0
     with pytest.raises(ValueError, match="momentum_buffer"):

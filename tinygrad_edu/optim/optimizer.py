@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..state import enable_grad
 from ..value import Value, zero_grad
 
@@ -43,6 +44,7 @@ class Optimizer:
             groups = [{"params": groups}]
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Value, dict[str, Any]] = {}
+        self._opt_called = False
         for g in groups:
             self.add_param_group(g)
 
@@ -77,7 +79,8 @@ class Optimizer:
         """Check a group's hyperparameters; subclasses raise ValueError with PyTorch's text."""
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear every parameter's gradient: to None (the default, as in PyTorch) or to zeros."""
+        """Clear every parameter's gradient: to None (the default, as in PyTorch) or, with
+        ``set_to_none=False``, zero the existing gradient in place (cut off from any graph)."""
         for group in self.param_groups:
             zero_grad(group["params"], set_to_none)
 
@@ -85,6 +88,9 @@ class Optimizer:
         raise NotImplementedError
 
     def _closure_loss(self, closure: Callable[[], Any] | None) -> Any:
+        """Every ``step`` starts here: it records that a step happened (learning-rate schedulers
+        check it) and evaluates the closure, if any, with grad enabled."""
+        self._opt_called = True
         if closure is None:
             return None
         with enable_grad():
@@ -93,45 +99,43 @@ class Optimizer:
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, Any]:
         """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}`` with
-        parameters replaced by their position, as in PyTorch."""
+        parameters replaced by their position, as in PyTorch.
+
+        As in PyTorch, the per-parameter entries are the optimizer's own live state: the same
+        dicts holding the same Values (``step`` included), which later ``step()`` calls keep
+        changing in place. Copy it (e.g. ``tg.save`` it, or ``copy.deepcopy``) to keep a snapshot.
+        The group dicts are new dicts (their numbers do not follow later changes)."""
         index: dict[int, int] = {}
         groups = []
         for g in self.param_groups:
             packed = {k: v for k, v in g.items() if k != "params"}
-            packed["params"] = []
             for p in g["params"]:
                 index.setdefault(id(p), len(index))
-                packed["params"].append(index[id(p)])
+            packed["params"] = [index[id(p)] for p in g["params"]]
             groups.append(packed)
-        state = {}
-        for g in self.param_groups:
-            for p in g["params"]:
-                if p in self.state:
-                    state[index[id(p)]] = {
-                        k: Value(v) if isinstance(v, (np.ndarray, np.generic)) else v
-                        for k, v in self.state[p].items()
-                    }
+        state = {index[id(p)]: st for p, st in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore hyperparameters and state. Everything is checked first; on any error the
-        optimizer is unchanged."""
+        """Restore hyperparameters and state from ``state_dict`` (copied: the optimizer never
+        shares arrays with it). Tensors are cast to their parameter's dtype, except ``step``.
+        Everything is checked first; on any error the optimizer is unchanged."""
         if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
             raise ValueError(
                 "optimizer state_dict must be a dict with exactly the keys 'state' and "
                 "'param_groups' (as returned by optimizer.state_dict())"
             )
-        groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups):
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
-        for mine, theirs in zip(self.param_groups, groups):
+        for mine, theirs in zip(self.param_groups, saved_groups):
             if len(mine["params"]) != len(theirs["params"]):
                 raise ValueError(
                     "loaded state dict contains a parameter group that doesn't match the size of "
                     "optimizer's group"
                 )
-        id_map = {}
-        for mine, theirs in zip(self.param_groups, groups):
+        id_map: dict[Any, Value] = {}
+        for mine, theirs in zip(self.param_groups, saved_groups):
             for p, i in zip(mine["params"], theirs["params"]):
                 id_map[i] = p
         new_state: dict[Value, dict[str, Any]] = {}
@@ -139,22 +143,16 @@ class Optimizer:
             if key not in id_map:
                 raise ValueError(f"loaded optimizer state refers to parameter {key}, which no group has")
             p = id_map[key]
-            entry = {}
-            for k, v in st.items():
-                if isinstance(v, Value) or isinstance(v, np.ndarray):
-                    arr = np.array(v._data if isinstance(v, Value) else v, dtype=p.dtype)
-                    if k == "momentum_buffer" and arr.shape != p.shape:
-                        raise ValueError(
-                            f"loaded momentum_buffer for parameter {key} has shape {arr.shape}, "
-                            f"but the parameter has shape {p.shape}"
-                        )
-                    entry[k] = arr[()] if not arr.shape else arr
-                else:
-                    entry[k] = copy.deepcopy(v)
-            new_state[p] = entry
+            new_state[p] = {k: _load_state_entry(p, key, k, v) for k, v in st.items()}
         new_groups = []
-        for mine, theirs in zip(self.param_groups, groups):
-            g = {k: copy.deepcopy(v) for k, v in theirs.items() if k != "params"}
+        for i, (mine, theirs) in enumerate(zip(self.param_groups, saved_groups)):
+            missing = sorted(set(self.defaults) - set(theirs))
+            if missing:
+                raise ValueError(
+                    f"loaded state dict's parameter group {i} has no {missing} (was it saved from "
+                    f"another kind of optimizer than {type(self).__name__}?)"
+                )
+            g = {k: v for k, v in theirs.items() if k != "params"}
             g["params"] = mine["params"]
             self._validate(g)
             new_groups.append(g)
@@ -174,3 +172,69 @@ class Optimizer:
 def param_update(p: Value, new_data: Any) -> None:
     """Write an optimizer's result into ``p`` in place, through the one in-place writer."""
     p._write(new_data)
+
+
+def grad_array(p: Value) -> np.ndarray | None:
+    """``p``'s gradient as a numpy array (no copy: never change it in place), or None."""
+    g = p.grad
+    return None if g is None else np.asarray(g.detach().numpy())
+
+
+def param_array(p: Value) -> np.ndarray:
+    """``p``'s numbers as a numpy array (no copy: never change it in place)."""
+    return np.asarray(p.detach().numpy())
+
+
+def state_zeros(p: Value, fill: float = 0.0) -> Value:
+    """A new state tensor shaped like ``p`` (its own memory), filled with ``fill``."""
+    return Value(np.full(p.shape, fill, dtype=p.dtype))
+
+
+def state_step() -> Value:
+    """A new 0-d ``step`` counter; float, as in PyTorch (float64 unless the default is float32)."""
+    return Value(np.zeros((), dtype=np.float64 if get_default_dtype() == np.float64 else np.float32))
+
+
+def state_write(t: Value, new: Any) -> None:
+    """Write ``new`` into the state tensor ``t`` in place, so every reference (a state_dict
+    taken earlier included) sees it, 0-d or not."""
+    t.copy_(new)
+
+
+def advance_step(state: dict[str, Any]) -> float:
+    """``state['step'] += 1`` in place; returns the new count as a float."""
+    step = float(state["step"].item()) + 1
+    state_write(state["step"], step)
+    return step
+
+
+def _load_state_entry(p: Value, index: Any, key: str, v: Any) -> Any:
+    """A copy of one loaded state entry: tensors become new Values, cast to ``p``'s dtype when
+    ``p`` is floating point (``step`` keeps its own dtype, as in PyTorch); shapes are checked."""
+    if not isinstance(v, (Value, np.ndarray, np.generic)):
+        return copy.deepcopy(v)
+    arr = np.array(v.detach().numpy() if isinstance(v, Value) else v, copy=True)
+    if key == "step":
+        if arr.size != 1:
+            raise ValueError(f"loaded 'step' for parameter {index} has shape {arr.shape}; it must "
+                             f"be a single number")
+        return Value(arr.reshape(()))
+    if p.dtype.kind in "fc":
+        arr = arr.astype(p.dtype)
+    if arr.shape != p.shape:
+        raise ValueError(
+            f"loaded {key} for parameter {index} has shape {arr.shape}, but the parameter has "
+            f"shape {p.shape}"
+        )
+    return Value(arr)
+
+
+def _number(x: Any) -> Any:
+    return x.item() if isinstance(x, Value) else x
+
+
+def check_nonneg(group: dict[str, Any], key: str, label: str) -> None:
+    """PyTorch's check ``0.0 <= group[key]``, with its message ``Invalid <label>: <value>``."""
+    value = _number(group[key])
+    if not 0.0 <= value:
+        raise ValueError(f"Invalid {label}: {value}")

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..value import Value
-from .optimizer import Optimizer, param_update
+from .optimizer import Optimizer, check_nonneg, grad_array, param_array, param_update, state_write
 
 
 class SGD(Optimizer):
@@ -33,48 +33,36 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        lr, momentum = group["lr"], group["momentum"]
-        if isinstance(lr, Value):
-            lr = lr.item()
-        if not lr >= 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not momentum >= 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not group["weight_decay"] >= 0.0:
-            raise ValueError(f"Invalid weight_decay value: {group['weight_decay']}")
-        if group["nesterov"] and (momentum <= 0 or group["dampening"] != 0):
+        check_nonneg(group, "lr", "learning rate")
+        check_nonneg(group, "momentum", "momentum value")
+        check_nonneg(group, "weight_decay", "weight_decay value")
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns the closure's loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+            lr, momentum, dampening = float(group["lr"]), group["momentum"], group["dampening"]
             weight_decay, nesterov, maximize = (group["weight_decay"], group["nesterov"],
                                                 group["maximize"])
             for p in group["params"]:
-                g = p._grad
+                g = grad_array(p)
                 if g is None:
                     continue
-                if isinstance(g, Value):
-                    g = g._data
+                data = param_array(p)
                 if maximize:
                     g = -g
                 if weight_decay != 0:
-                    g = g + weight_decay * p._data
+                    g = g + weight_decay * data
                 if momentum != 0:
                     state = self.state.setdefault(p, {})
                     buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = np.array(g, dtype=p._data.dtype, copy=True)
-                        if not buf.shape:
-                            buf = buf[()]
-                    elif type(buf) is np.ndarray:
-                        buf *= momentum
-                        buf += (1 - dampening) * g
+                    if buf is None:  # the first step copies the gradient: no dampening
+                        buf = state["momentum_buffer"] = Value(np.array(g, dtype=p.dtype))
                     else:
-                        buf = buf * momentum + (1 - dampening) * g
-                    state["momentum_buffer"] = buf
-                    g = g + momentum * buf if nesterov else buf
-                param_update(p, p._data - lr * g)
+                        state_write(buf, momentum * buf.numpy() + (1 - dampening) * g)
+                    b = buf.numpy()
+                    g = g + momentum * b if nesterov else b
+                param_update(p, data - lr * g)
         return loss
