@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ...creation import as_tensor, from_numpy, tensor
-from ...functions import stack
+from ...toplevel import stack
 from ...dtypes import float64
 from ...value import Value
 
