@@ -10,8 +10,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ...creation import as_tensor, from_numpy, tensor
-from ...toplevel import stack
 from ...dtypes import float64
+from ...toplevel import stack
 from ...value import Value
 
 __all__ = ["default_collate", "default_convert"]
