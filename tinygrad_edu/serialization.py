@@ -40,7 +40,7 @@ _STRUCTURE = "__structure__.npy"
 DEFAULT_MAX_BYTES = 4 * 2**30  # load refuses checkpoints holding more data than this (4 GiB)
 MAX_DEPTH = 100  # nesting of dicts/lists/tuples that save writes and load accepts
 _MAX_INT_BITS = 14_000  # about 4,200 digits, under Python's int/str conversion limit of 4,300
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18
 _NUMBER_KINDS = "biufc"  # bool, signed and unsigned int, float, complex
 
 PathOrFile = str | bytes | os.PathLike | IO[bytes]
@@ -197,7 +197,7 @@ def load(f: PathOrFile, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
     no cap, to load bigger checkpoints you trust), that every member is stored uncompressed and
     unencrypted, and that each array's header (shape times item size) accounts for exactly the
     bytes of its member. So the arrays never take more memory than the file's size. Beyond them,
-    ``load`` reads in 1 MiB chunks and builds Python objects for the zip directory and the JSON
+    ``load`` reads in 256 KiB chunks and builds Python objects for the zip directory and the JSON
     structure record (a small multiple of their size in the file, tiny for real checkpoints).
     """
     if max_bytes is not None and (not isinstance(max_bytes, int) or max_bytes < 0):
