@@ -458,3 +458,14 @@ def test_extra_or_duplicate_members_are_refused(tmp_path):
         zf.writestr("extra.npy", _npy(np.zeros(1)))
     with pytest.raises(CheckpointError, match="unexpected \\['extra.npy'\\]"):
         tg.load(path)
+    path = _one_tensor_file(tmp_path / "y", np.array([1.0]))
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("arr_0.npy", _npy(np.array([2.0])))
+    with pytest.raises(CheckpointError, match="duplicate member names"):
+        tg.load(path)
+
+
+def test_a_file_in_the_previous_writer_layout_still_loads(tmp_path):
+    # the first version wrote each member with ZipFile.writestr (stored) and np.save: as _write does
+    out = tg.load(_one_tensor_file(tmp_path / "x", np.arange(6.0).reshape(2, 3).astype(np.float32)))
+    assert out["w"].dtype == np.float32 and out["w"].tolist() == [[0, 1, 2], [3, 4, 5]]
