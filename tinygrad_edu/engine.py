@@ -13,7 +13,6 @@ Values are used only through the :class:`~tinygrad_edu.state.GraphValue` contrac
 
 from __future__ import annotations
 
-import operator
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -34,24 +33,40 @@ SECOND_BACKWARD = (
 
 
 def topological_order(roots: Sequence[Any]) -> list[Any]:
-    """Non-leaf values reachable from ``roots``, each after every value it was computed from.
+    """Non-leaf values reachable from ``roots``, each after every value it was computed from."""
+    return [v for _, v in _order(roots)]
 
-    An iterative walk collects the reachable values; sorting them by their node's creation
-    number then gives a topological order, because a node is always created after the nodes
-    whose outputs it uses.
+
+def _node(v: Any) -> Any:
+    """The node that made ``v``: its ``grad_fn``, or, after ``v.detach_()``, the node it had,
+    so that graphs built before the detach still reach it (as in PyTorch)."""
+    node = v.grad_fn
+    return node if node is not None or v._rg else getattr(v, "_detached", None)
+
+
+def _order(roots: Sequence[Any]) -> list[tuple[Function, Any]]:
+    """(node, value) pairs reachable from ``roots``, each after every pair it was computed from.
+
+    An iterative walk collects the reachable nodes; sorting them by creation number then gives a
+    topological order, because a node is always created after the nodes whose outputs it uses.
     """
     found: dict[Function, Any] = {}
-    stack = [r for r in roots if r.grad_fn is not None]
+    stack = [(n, r) for r in roots if (n := _node(r)) is not None]
     while stack:
-        v = stack.pop()
-        node = v.grad_fn
+        node, v = stack.pop()
         if node in found:
             continue
         found[node] = v
         for p in node.parents:
-            if p is not None and p.grad_fn is not None and p.grad_fn not in found:
-                stack.append(p)
-    return [found[n] for n in sorted(found, key=operator.attrgetter("_seq"))]
+            if p is not None:
+                pn = p.grad_fn if p._rg else _node(p)
+                if pn is not None and pn not in found:
+                    stack.append((pn, p))
+    return sorted(found.items(), key=_creation_number)
+
+
+def _creation_number(pair: tuple) -> int:
+    return pair[0]._seq
 
 
 def seed(root: Any, gradient: Any, create_graph: bool = False) -> Any:
@@ -89,6 +104,9 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool | None = None,
             "loss was not computed inside no_grad()."
         )
     start = seed(root, gradient, create_graph)
+    if inputs is not None and not all(v._rg for v in inputs):
+        raise RuntimeError("One of the differentiated Tensors does not require grad: every value "
+                           "in backward(inputs=...) must have requires_grad=True.")
     collect = None if inputs is None else {id(v) for v in inputs}
     found = run_backward([root], [start], retain_graph or create_graph, create_graph, collect)
     accumulate(found, create_graph)
@@ -118,13 +136,13 @@ def run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool,
     docstring). ``trace(value, grad, grads)`` is called at each node (explain's table).
     Nothing is written anywhere if the walk fails part-way.
     """
-    order = topological_order(roots)
+    order = _order(roots)
     found: dict[int, list] = {}
     for root, g in zip(roots, seeds):
         if create_graph and not isinstance(g, GraphValue):
             g = root._from_op(g, None)
-        if root.grad_fn is not None:
-            node = root.grad_fn
+        node = _node(root)
+        if node is not None:
             node._acc = g if node._acc is None else node._acc + g
         elif collect is None or id(root) in collect:
             _add(found, root, g)
@@ -132,8 +150,8 @@ def run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool,
         with set_grad_enabled(create_graph):  # record the backward itself only if asked
             _walk(order, found, retain_graph, create_graph, collect, trace)
     except BaseException:
-        for v in order:  # leave no half-summed gradients on the nodes either
-            v.grad_fn._acc = None
+        for node, _ in order:  # leave no half-summed gradients on the nodes either
+            node._acc = None
         raise
     return found
 
@@ -150,8 +168,7 @@ def _walk(order: list, found: dict[int, list], retain_graph: bool, create_graph:
           collect: set[int] | None, trace: Callable[..., None] | None) -> None:
     """Visit the nodes from the output back to the inputs, applying the chain rule at each."""
     epoch, anomaly, every = state.epoch, state.anomaly, collect is None
-    for v in reversed(order):
-        node = v.grad_fn
+    for node, v in reversed(order):
         g, node._acc = node._acc, None
         if g is None:
             continue
@@ -193,16 +210,10 @@ def _walk(order: list, found: dict[int, list], retain_graph: bool, create_graph:
                 pg, bad_shape = np.asarray(pg, dtype=p._data.dtype)[()], p._data.shape != ()
             if bad_shape:
                 pg = _fix_shape(node, i, p, pg)
-            pn = p.grad_fn
+            pn = p.grad_fn if p._rg else _node(p)
             if pn is not None:
                 pn._acc = pg if pn._acc is None else pn._acc + pg
             elif every or id(p) in collect:
-                if not p._rg:
-                    raise RuntimeError(
-                        f"Trying to use a value that has been detached in-place (.detach_() or "
-                        f"requires_grad_(False)) after {node.name()} used it. This is not "
-                        f"supported, please use out-of-place `.detach()` instead."
-                    )
                 _add(found, p, pg)
         if not retain_graph and saved:
             node.saved_values = _FREED

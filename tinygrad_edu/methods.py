@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .device import parse_to_args
+from .device import device, parse_to_args
 from .function import Function
 from .ops import (
     Abs,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Methods", "MaxResult", "index_arg", "shape_arg", "format_data"]
 
+_CPU = device("cpu")
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 
 def format_data(data: Any) -> str:
@@ -96,6 +97,13 @@ class Methods(ShapeMethods):
         if not self.shape:
             raise TypeError("len() of a 0-d tensor")
         return self.shape[0]
+
+    @property
+    def device(self) -> device:
+        """Where the numbers live: always the CPU (see docs/pytorch-differences.md)."""
+        return _CPU
+
+    is_cuda = False
 
     # ------------------------------------------------------------------ conversion
     def item(self) -> Any:

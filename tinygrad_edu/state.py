@@ -40,6 +40,9 @@ class GraphValue:
     """The gradient stored by ``backward()``: None, or a value of the same shape and dtype."""
     _retains_grad: bool
     """True after ``retain_grad()``: a non-leaf that keeps its gradient in ``_grad``."""
+    _detached: Any
+    """Set by ``detach_()`` on a non-leaf: the node it had, so that graphs built before still
+    reach it (read with ``getattr(v, "_detached", None)``: most values never have it)."""
     _vc: list | None
     """The version counter ``[version, epoch]``, or None while the data was never changed in
     place (it is made on first use, so that most values never pay for it)."""

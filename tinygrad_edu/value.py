@@ -40,7 +40,7 @@ class Value(Methods, GraphValue):
     # _peers (0-d values sharing one number, see _share_number) and _name are set only when used:
     # a new Value costs six attribute writes, which matters when every op makes one.
     __slots__ = ("_data", "_grad", "_rg", "grad_fn", "_retains_grad", "_vc", "_peers", "_name",
-                 "__weakref__")
+                 "_detached", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
@@ -185,7 +185,9 @@ class Value(Methods, GraphValue):
         return v
 
     def detach_(self) -> Value:
-        """Cut this value off from the graph in place."""
+        """Cut this value off from the graph in place (graphs built before still reach its node)."""
+        if self.grad_fn is not None:
+            self._detached = self.grad_fn
         self.grad_fn = None
         self._rg = False
         return self
