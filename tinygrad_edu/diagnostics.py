@@ -1,4 +1,5 @@
-"""Floor 1: what autograd says when something goes wrong: broadcast errors and anomaly checks."""
+"""Floor 1: what autograd checks, and says when something goes wrong: broadcast errors, anomaly
+checks, in-place changes of saved data, gradients of the wrong shape, a second backward."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from .state import GraphValue
+from .state import GraphValue, state
 
-__all__ = ["broadcast_error", "creation_site", "check_finite"]
+__all__ = ["broadcast_error", "creation_site", "check_finite", "check_saved", "check_grad_shape",
+           "SECOND_BACKWARD", "SHARED_MEMORY", "check_inplace"]
 
 
 def broadcast_error(op: str, raw: list) -> RuntimeError:
@@ -59,3 +61,67 @@ def check_finite(where: str, out: Any, site: str | None) -> None:
                     f"{created}\nCommon causes: log or sqrt of a value <= 0, division by zero, or "
                     f"a learning rate so large that the weights blow up."
                 )
+
+
+SECOND_BACKWARD = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you "
+    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling "
+    "backward."
+)
+
+
+def check_saved(node: Any, out: Any) -> None:
+    """Raise if data that ``node`` saved was changed in place after the node was made.
+
+    Each value's version counter remembers the epoch of its last in-place change (shared with
+    its views and detached copies). A changed input or output counts if the node saved its data,
+    or if a 0-d value's numbers were replaced, leaving a saved number that belongs to no one.
+    """
+    mine = [p for p in (*node.parents, out) if p is not None]
+    for p in mine:
+        vc = p._vc
+        if vc is None or vc[1] <= node._epoch:
+            continue
+        saved = any(s is p._data for s in node.saved_values) or (not p._data.shape and any(
+            not any(s is q._data for q in mine) for s in node.saved_values))
+        if saved:
+            raise RuntimeError(
+                f"one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{p._data.dtype}{list(p._data.shape)}] is at version {vc[0]}, "
+                f"which {node.name()} saved before the change. Hint: do the in-place change "
+                f"(e.g. the optimizer step) after backward(), or use an out-of-place op."
+            )
+
+
+def check_grad_shape(node: Any, i: int, p: Any, pg: Any) -> Any:
+    """A gradient whose shape differs from its input's: a number for a 0-d input is fine;
+    anything else is the op's bug, reported."""
+    shape = tuple(np.shape(pg))
+    if shape == () and p._data.shape == ():
+        return np.asarray(pg, dtype=p._data.dtype)[()]
+    raise RuntimeError(
+        f"Function {node.name()} returned an invalid gradient at index {i} - got {list(shape)} but "
+        f"expected shape compatible with {list(p._data.shape)}. A broadcasting op must sum the "
+        f"gradient back to its input's shape with unbroadcast(grad, x.shape)."
+    )
+
+
+SHARED_MEMORY = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+    "location. Please clone() the tensor before performing the operation."
+)
+
+
+def check_inplace(v: Any, what: str, symbol: str = "+") -> None:
+    """Refuse in-place changes that could silently corrupt a gradient (grad mode on)."""
+    if v._rg and state.grad.enabled:
+        if v.grad_fn is None:
+            raise RuntimeError(
+                f"a leaf Variable that requires grad is being used in an in-place operation "
+                f"({what}). Wrap parameter updates in `with no_grad():`, or use an out-of-place op.")
+        raise RuntimeError(
+            f"in-place {what} on a value that is part of a graph ({v.grad_fn!r}) is not "
+            f"supported: earlier uses of this value would silently get the wrong gradient. "
+            f"Write it out of place: x = x {symbol} y (or build it with torch.where / torch.cat).")

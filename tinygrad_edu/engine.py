@@ -1,14 +1,11 @@
 """Floor 2: the backward walk.
 
-``run_backward`` sorts the graph with an iterative depth-first search (no recursion, so a chain a
-million ops deep is fine), then visits the nodes from the output back to the inputs. At each node
-it calls the op's ``backward`` with the gradient that has arrived, and adds what comes out to the
-gradients of the node's inputs: to the next node's accumulator, or, for a leaf, to the gradients
-the walk collects. One argument says which values collect: ``collect`` (ids), or every leaf and
-every value that called ``retain_grad()`` when it is None. ``backward`` then adds what was
-collected into ``.grad``; ``autograd.grad`` returns it instead.
-
-Values are used only through the :class:`~tinygrad_edu.state.GraphValue` contract.
+``run_backward`` sorts the graph without recursion (a chain a million ops deep is fine), then
+visits the nodes from the output back to the inputs. At each node it calls the op's ``backward``
+with the gradient that has arrived and adds what comes out to the next node's accumulator, or,
+for a leaf, to the gradients the walk collects: those of the values in ``collect`` (ids), or of
+every leaf and every ``retain_grad()`` value when it is None. ``backward`` then adds them into
+``.grad``; ``autograd.grad`` returns them. Values are used only through the GraphValue contract.
 """
 
 from __future__ import annotations
@@ -17,20 +14,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .diagnostics import check_finite
+from .diagnostics import SECOND_BACKWARD, check_finite, check_grad_shape, check_saved
 from .function import _FREED, Function
 from .state import GraphValue, set_grad_enabled, state
 
 __all__ = ["backward", "run_backward", "topological_order", "seed", "accumulate"]
-
-SECOND_BACKWARD = (
-    "Trying to backward through the graph a second time (or directly access saved tensors after "
-    "they have already been freed). Saved intermediate values of the graph are freed when you "
-    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
-    "through the graph a second time or if you need to access saved tensors after calling "
-    "backward."
-)
-
 
 def topological_order(roots: Sequence[Any]) -> list[Any]:
     """Non-leaf values reachable from ``roots``, each after every value it was computed from."""
@@ -62,11 +50,7 @@ def _order(roots: Sequence[Any]) -> list[tuple[Function, Any]]:
                 pn = p.grad_fn if p._rg else _node(p)
                 if pn is not None and pn not in found:
                     stack.append((pn, p))
-    return sorted(found.items(), key=_creation_number)
-
-
-def _creation_number(pair: tuple) -> int:
-    return pair[0]._seq
+    return sorted(found.items(), key=lambda pair: pair[0]._seq)
 
 
 def seed(root: Any, gradient: Any, create_graph: bool = False) -> Any:
@@ -191,11 +175,8 @@ def _walk(order: list, found: dict[int, list], retain_graph: bool, create_graph:
             grads = (grads,)
         parents, needs = node.parents, node.needs_input_grad
         if len(grads) != len(parents):
-            raise RuntimeError(
-                f"function {node.name()} returned an incorrect number of gradients (expected "
-                f"{len(parents)}, got {len(grads)}): backward must return one gradient (or None) "
-                f"per positional input of forward"
-            )
+            raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                               f"(expected {len(parents)}, got {len(grads)})")
         if anomaly:
             check_finite(type(node).__name__ + ".backward", grads, node.__dict__.get("_trace"))
         if trace is not None:
@@ -209,7 +190,7 @@ def _walk(order: list, found: dict[int, list], retain_graph: bool, create_graph:
             except AttributeError:  # a Python number from a user's backward
                 pg, bad_shape = np.asarray(pg, dtype=p._data.dtype)[()], p._data.shape != ()
             if bad_shape:
-                pg = _fix_shape(node, i, p, pg)
+                pg = check_grad_shape(node, i, p, pg)
             pn = p.grad_fn if p._rg else _node(p)
             if pn is not None:
                 pn._acc = pg if pn._acc is None else pn._acc + pg
@@ -217,29 +198,6 @@ def _walk(order: list, found: dict[int, list], retain_graph: bool, create_graph:
                 _add(found, p, pg)
         if not retain_graph and saved:
             node.saved_values = _FREED
-
-
-def check_saved(node: Function, out: Any) -> None:
-    """Raise if data that ``node`` saved was changed in place after the node was made.
-
-    Each value's version counter remembers the epoch of its last in-place change (shared with
-    its views and detached copies). A changed input or output counts if the node saved its data,
-    or if a 0-d value's numbers were replaced, leaving a saved number that belongs to no one.
-    """
-    mine = [p for p in (*node.parents, out) if p is not None]
-    for p in mine:
-        vc = p._vc
-        if vc is None or vc[1] <= node._epoch:
-            continue
-        saved = any(s is p._data for s in node.saved_values) or (not p._data.shape and any(
-            not any(s is q._data for q in mine) for s in node.saved_values))
-        if saved:
-            raise RuntimeError(
-                f"one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{p._data.dtype}{list(p._data.shape)}] is at version {vc[0]}, "
-                f"which {node.name()} saved before the change. Hint: do the in-place change "
-                f"(e.g. the optimizer step) after backward(), or use an out-of-place op."
-            )
 
 
 def _lift(node: Function, out: Any) -> tuple:
@@ -255,14 +213,3 @@ def _lift(node: Function, out: Any) -> tuple:
     return tuple(lifted)
 
 
-def _fix_shape(node: Function, i: int, p: Any, pg: Any) -> Any:
-    """A gradient whose shape differs from its input's: a number for a 0-d input is fine;
-    anything else is the op's bug, reported."""
-    shape = tuple(np.shape(pg))
-    if shape == () and p._data.shape == ():
-        return np.asarray(pg, dtype=p._data.dtype)[()]
-    raise RuntimeError(
-        f"Function {node.name()} returned an invalid gradient at index {i} - got {list(shape)} but "
-        f"expected shape compatible with {list(p._data.shape)}. A broadcasting op must sum the "
-        f"gradient back to its input's shape with unbroadcast(grad, x.shape)."
-    )

@@ -16,18 +16,11 @@
             return grad * 2 * x
 
 ``Square.apply(v)`` unwraps the inputs, runs ``forward`` on plain numpy data and, when grad mode
-is on and some input requires grad, records a graph node. The node *is* the ``ctx`` object.
-
-Two rules make every op twice differentiable for free:
-
-* ``backward`` uses only operators (``+ - * / ** @``), the methods that numpy arrays and Values
-  share (``sum``, ``reshape``, ``transpose``...) and other ops' ``apply``. During an ordinary
-  backward those receive numpy arrays; under ``create_graph=True`` they receive Values, so the
-  backward computation is itself recorded.
-* ``apply`` on plain numpy inputs (no Value among them) just runs ``forward`` and returns the
-  array. That is what makes ``Cos.apply(x)`` usable inside ``Sin.backward`` in both modes.
-
-Values are used only through the :class:`~tinygrad_edu.state.GraphValue` contract.
+is on and some input requires grad, records a graph node: the ``ctx`` object itself. A backward
+written with operators, shared array/Value methods and other ops' ``apply`` is twice
+differentiable for free: under ``create_graph=True`` it receives Values and is itself recorded
+(``apply`` on plain numpy inputs just returns the forward's array). Values are used only through
+the :class:`~tinygrad_edu.state.GraphValue` contract.
 """
 
 from __future__ import annotations
@@ -50,14 +43,10 @@ _FSUM_MAX = 1 << 16  # above this, a scalar's gradient is summed by numpy (pairw
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` down to ``shape``: the one place where broadcasting is undone.
 
-    Broadcasting ``x`` of shape ``shape`` to ``grad.shape`` copies it; the adjoint of a copy is a
-    sum. Leading axes that broadcasting added are summed away, then the axes where ``x`` had size 1
-    are summed with ``keepdims``. Works on numpy arrays and on Values (through their ``sum``).
-
-    When everything sums into one number (a scalar weight shared by a whole batch, as in
-    ``w * x``), the terms are added with ``math.fsum``: correctly rounded and independent of their
-    order, so ``d/dw mean((w*x - y)**2)`` comes out exactly as a hand-written formula that divides
-    last (see docs/pytorch-differences.md).
+    Broadcasting copies; the adjoint of a copy is a sum. Leading axes that broadcasting added are
+    summed away, then the axes where ``x`` had size 1 (with ``keepdims``). When everything sums
+    into one number (a weight shared by a batch), ``math.fsum`` adds the terms correctly rounded,
+    so ``d/dw mean((w*x - y)**2)`` equals the blog's hand formula (docs/pytorch-differences.md).
     """
     if grad.shape == shape:
         return grad
@@ -80,24 +69,17 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
 class Function:
     """Base class of every differentiable op. An instance is both the op's context and its node.
 
-    Subclasses write ``forward(ctx, *inputs, **settings)`` and ``backward(ctx, grad)`` as static
-    methods. Positional arguments are the differentiable inputs (Values, arrays or numbers);
-    keyword arguments are settings such as an axis. ``backward`` returns one gradient per
-    positional input, or ``None`` for an input that has no gradient.
+    ``forward(ctx, *inputs, **settings)`` gets the raw data of the positional inputs (keyword
+    arguments are settings such as an axis); ``backward(ctx, grad)`` returns one gradient (or
+    None) per positional input. ``derivative`` names the local derivatives, one
+    ``"dz/d<input> = <formula>"`` string per input (explain prints them). On the ctx:
 
-    Every built-in op states its local derivatives in the class attribute ``derivative``: one
-    string per positional input, ``"dz/d<input> = <formula>"`` (explain prints them).
-
-    On the ctx:
-
-    * ``ctx.save_for_backward(*arrays)`` keeps what backward needs; read it back from
-      ``ctx.saved_values`` (alias ``ctx.saved_tensors``). Save the forward's inputs or its output
-      themselves: under ``create_graph=True`` those are handed back to backward as the Values of
-      the graph, and an in-place change of them before backward is caught. Any other array you
-      save is treated as a constant, which is right for masks and indices.
-    * ``ctx.needs_input_grad`` is a tuple of booleans, one per positional input.
-    * ``ctx.parents``: the positional inputs that are Values (None for plain numbers or arrays).
-    * Any other attribute (``ctx.shape = x.shape``) may be set freely.
+    * ``save_for_backward(*arrays)``, read back as ``saved_values`` (alias ``saved_tensors``):
+      save the inputs or the output themselves, so that create_graph hands back the graph's
+      Values and in-place changes before backward are caught;
+    * ``needs_input_grad``: one boolean per positional input;
+    * ``parents``: the positional inputs that are Values (None for plain numbers or arrays);
+    * any other attribute (``ctx.shape = x.shape``) may be set freely.
     """
 
     __slots__ = ("parents", "saved_values", "needs_input_grad", "_epoch", "_acc", "_seq", "__dict__")

@@ -46,7 +46,7 @@ from .state import GraphValue
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["Methods", "MaxResult", "index_arg", "shape_arg", "format_data"]
+__all__ = ["zero_grad", "Methods", "MaxResult", "index_arg", "shape_arg", "format_data"]
 
 _CPU = device("cpu")
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -97,6 +97,62 @@ class Methods(ShapeMethods):
         if not self.shape:
             raise TypeError("len() of a 0-d tensor")
         return self.shape[0]
+
+    # ------------------------------------------------------------------ attributes, in place
+    @property
+    def name(self) -> str | None:
+        """A label for explain tables and drawings, e.g. ``Value(1.0, name="w")``."""
+        return getattr(self, "_name", None)
+
+    @name.setter
+    def name(self, label: str | None) -> None:
+        self._name = label
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    def requires_grad_(self, requires_grad: bool = True) -> Value:
+        self.requires_grad = requires_grad
+        return self
+
+    def add_(self, other: Any, alpha: float = 1) -> Value:
+        return self._inplace(Add, other if alpha == 1 else other * alpha, "add")
+
+    def sub_(self, other: Any, alpha: float = 1) -> Value:
+        return self._inplace(Sub, other if alpha == 1 else other * alpha, "sub")
+
+    def mul_(self, other: Any) -> Value:
+        return self._inplace(Mul, other, "mul")
+
+    def div_(self, other: Any) -> Value:
+        return self._inplace(Div, other, "div")
+
+    def zero_(self) -> Value:
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Value:
+        if isinstance(value, GraphValue) and value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.ndim} dimensions.")
+        return self.copy_(value)
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this value's data has had (PyTorch's ``_version``)."""
+        return 0 if self._vc is None else self._vc[0]
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
 
     @property
     def device(self) -> device:
@@ -372,6 +428,19 @@ class Methods(ShapeMethods):
     def argmin(self, dim: Any = None, keepdim: bool = False) -> Value:
         idx = np.argmin(self._data, axis=dim)
         return self._from_op(np.expand_dims(idx, dim) if keepdim and dim is not None else idx, None)
+
+def zero_grad(params: Any, set_to_none: bool = True) -> None:
+    """Clear the gradients of ``params``: to None (the default, as in PyTorch) or to zeros in
+    place. ``Module.zero_grad`` and ``Optimizer.zero_grad`` both call this."""
+    for p in params:
+        g = p._grad
+        if set_to_none or g is None:
+            p._grad = None
+        else:  # PyTorch: grad.detach_() (it may have a graph, from create_graph), then zero_()
+            if g.grad_fn is not None:
+                g = p._grad = g.detach()
+            g.requires_grad_(False).zero_()
+
 
 _UFUNC_OPS = {
     np.add: Add.apply,

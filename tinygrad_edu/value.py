@@ -1,11 +1,8 @@
-"""Floor 3: the Value. One class for Python scalars and n-d numpy arrays; ``Tensor`` is an alias.
+"""Floor 3: the Value, for Python scalars and n-d numpy arrays alike; ``Tensor`` is an alias.
 
-A Value carries ``data`` (a numpy array, or a numpy scalar for 0-d values), ``grad``,
-``requires_grad``, ``grad_fn`` (the node that made it, ``None`` for leaves) and ``is_leaf``. This
-module holds the core: storage, ``grad``/``data``, building an op's output, ``backward``,
-``detach``, in-place changes and the operators. The rest of PyTorch's method surface (``exp``,
-``sum``, ``reshape``...) is inherited from :class:`~tinygrad_edu.methods.Methods`, one line per
-method calling one op.
+This module holds the autograd core: storage, ``grad``/``data``, building an op's output,
+``backward``, ``detach``, in-place changes and the operators. The rest of PyTorch's method surface
+(``exp``, ``sum``, ``reshape``...) is inherited from :class:`~tinygrad_edu.methods.Methods`.
 """
 
 from __future__ import annotations
@@ -17,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import engine
+from .diagnostics import SHARED_MEMORY, check_inplace
 from .dtypes import as_data, check_float_for_grad
 from .function import Function
 from .methods import Methods, index_arg
@@ -24,7 +22,7 @@ from .ops import Add, Div, GetItem, MatMul, Mul, Neg, Pow, SetItem, Sub
 from .ops.shape import is_basic_index
 from .state import GraphValue, state
 
-__all__ = ["Value", "Tensor", "zero_grad"]
+__all__ = ["Value", "Tensor"]
 
 
 class Value(Methods, GraphValue):
@@ -37,8 +35,7 @@ class Value(Methods, GraphValue):
     tensor(7.)
     """
 
-    # _peers (0-d values sharing one number, see _share_number) and _name are set only when used:
-    # a new Value costs six attribute writes, which matters when every op makes one.
+    # _name and _detached are set only when used: an op's output costs six attribute writes.
     __slots__ = ("_data", "_grad", "_rg", "grad_fn", "_retains_grad", "_vc", "_peers", "_name",
                  "_detached", "__weakref__")
     __array_priority__ = 1000
@@ -139,42 +136,12 @@ class Value(Methods, GraphValue):
                                    f"{value.shape}, value shape {self.shape}")
         self._grad = value
 
-    @property
-    def name(self) -> str | None:
-        """A label for explain tables and drawings, e.g. ``Value(1.0, name="w")``."""
-        return getattr(self, "_name", None)
-
-    @name.setter
-    def name(self, label: str | None) -> None:
-        self._name = label
-
-    @property
-    def _version(self) -> int:
-        """How many in-place changes this value's data has had (PyTorch's ``_version``)."""
-        return 0 if self._vc is None else self._vc[0]
-
-    @property
-    def is_leaf(self) -> bool:
-        return self.grad_fn is None
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self._data.dtype
-
     # ------------------------------------------------------------------ autograd
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Sequence[Value] | None = None) -> None:
-        """Compute the gradient of this value with respect to every leaf that requires grad.
-
-        Gradients are added to the leaves' ``.grad``. A non-scalar value needs ``gradient``, the
-        upstream gradient of the same shape. ``retain_graph=True`` keeps the saved values for
-        another backward; ``create_graph=True`` records the backward itself (higher order);
-        ``inputs`` limits which values get a ``.grad`` (leaves or not).
-        """
+        """Add d(self)/d(leaf) into every leaf's ``.grad`` (only the ``inputs``' if given). A
+        non-scalar value needs ``gradient`` of its shape; ``retain_graph=True`` keeps the saved
+        values; ``create_graph=True`` records the backward itself (higher order)."""
         engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Value:
@@ -192,20 +159,12 @@ class Value(Methods, GraphValue):
         self._rg = False
         return self
 
-    def requires_grad_(self, requires_grad: bool = True) -> Value:
-        self.requires_grad = requires_grad
-        return self
-
     def retain_grad(self) -> Value:
         """Keep ``.grad`` on this non-leaf value during backward."""
         if not self._rg:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         self._retains_grad = True
         return self
-
-    @property
-    def retains_grad(self) -> bool:
-        return self._retains_grad
 
     # ------------------------------------------------------------------ in-place
     def _counter(self) -> list:
@@ -230,10 +189,7 @@ class Value(Methods, GraphValue):
         data = self._data
         if type(data) is np.ndarray:
             if not data.flags.writeable:
-                raise RuntimeError(
-                    "unsupported operation: more than one element of the written-to tensor refers "
-                    "to a single memory location. Please clone() the tensor before performing the "
-                    "operation.")
+                raise RuntimeError(SHARED_MEMORY)
             if index is not None:
                 data[index] = new
             elif np.broadcast_shapes(np.shape(new), data.shape) != data.shape:
@@ -244,8 +200,7 @@ class Value(Methods, GraphValue):
         else:
             if index is not None or np.shape(new) != ():
                 raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
-                                   f"{list(np.shape(new))}" if index is None else
-                                   "cannot assign into a 0-d value by index; use copy_() or fill_()")
+                                   f"{list(np.shape(new if index is None else data[index]))}")
             number = new if type(new) is type(data) else np.asarray(new).astype(
                 data.dtype, casting=casting)[()]
             peers = getattr(self, "_peers", None)
@@ -261,17 +216,6 @@ class Value(Methods, GraphValue):
             vc[1] = state.epoch
         return self
 
-    def _check_inplace(self, what: str, symbol: str = "+") -> None:
-        if self._rg and state.grad.enabled:
-            if self.grad_fn is None:
-                raise RuntimeError(
-                    f"a leaf Variable that requires grad is being used in an in-place operation "
-                    f"({what}). Wrap parameter updates in `with no_grad():`, or use an out-of-place op.")
-            raise RuntimeError(
-                f"in-place {what} on a value that is part of a graph ({self.grad_fn!r}) is not "
-                f"supported: earlier uses of this value would silently get the wrong gradient. "
-                f"Write it out of place: x = x {symbol} y (or build it with torch.where / torch.cat).")
-
     def _become(self, out: Value) -> Value:
         """``self`` had no history and gets ``out``'s: its numbers and its graph node (an in-place
         op with an input that requires grad, as PyTorch records it)."""
@@ -280,7 +224,7 @@ class Value(Methods, GraphValue):
         return self
 
     def _inplace(self, op: type[Function], other: Any, what: str) -> Value:
-        self._check_inplace(what, _SYMBOL[op])
+        check_inplace(self, what, _SYMBOL[op])
         if isinstance(other, Value) and other._rg and state.grad.enabled:
             return self._become(op.apply(self.clone(), other))  # a copy: the op may save it
         raw = other._data if isinstance(other, Value) else other
@@ -288,40 +232,16 @@ class Value(Methods, GraphValue):
 
     def __iadd__(self, other: Any) -> Value:
         return self._inplace(Add, other, "add")
-
     def __isub__(self, other: Any) -> Value:
         return self._inplace(Sub, other, "sub")
-
     def __imul__(self, other: Any) -> Value:
         return self._inplace(Mul, other, "mul")
-
     def __itruediv__(self, other: Any) -> Value:
         return self._inplace(Div, other, "div")
 
-    def add_(self, other: Any, alpha: float = 1) -> Value:
-        return self._inplace(Add, other if alpha == 1 else other * alpha, "add")
-
-    def sub_(self, other: Any, alpha: float = 1) -> Value:
-        return self._inplace(Sub, other if alpha == 1 else other * alpha, "sub")
-
-    def mul_(self, other: Any) -> Value:
-        return self._inplace(Mul, other, "mul")
-
-    def div_(self, other: Any) -> Value:
-        return self._inplace(Div, other, "div")
-
-    def zero_(self) -> Value:
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> Value:
-        if isinstance(value, Value) and value.ndim:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value.ndim} dimensions.")
-        return self.copy_(value)
-
     def copy_(self, src: Any) -> Value:
         """Copy ``src`` into this value's data in place (broadcast, cast to its dtype)."""
-        self._check_inplace("copy_")
+        check_inplace(self, "copy_")
         if isinstance(src, Value) and src._rg and state.grad.enabled:
             return self._become(src.expand(self.shape).to(self.dtype).clone())
         raw = np.asarray(src._data if isinstance(src, Value) else src)
@@ -330,7 +250,7 @@ class Value(Methods, GraphValue):
         return self._write(raw, casting="unsafe")
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._check_inplace("__setitem__")
+        check_inplace(self, "__setitem__")
         index = index_arg(index)
         if isinstance(value, Value) and value._rg and state.grad.enabled:
             self._become(SetItem.apply(self.clone(), value, index=index))
@@ -350,60 +270,34 @@ class Value(Methods, GraphValue):
     # ------------------------------------------------------------------ operators
     def __add__(self, other: Any) -> Value:
         return Add.apply(self, other)
-
     def __radd__(self, other: Any) -> Value:
         return Add.apply(other, self)
-
     def __sub__(self, other: Any) -> Value:
         return Sub.apply(self, other)
-
     def __rsub__(self, other: Any) -> Value:
         return Sub.apply(other, self)
-
     def __mul__(self, other: Any) -> Value:
         return Mul.apply(self, other)
-
     def __rmul__(self, other: Any) -> Value:
         return Mul.apply(other, self)
-
     def __truediv__(self, other: Any) -> Value:
         return Div.apply(self, other)
-
     def __rtruediv__(self, other: Any) -> Value:
         return Div.apply(other, self)
-
     def __pow__(self, other: Any) -> Value:
         return Pow.apply(self, other)
-
     def __rpow__(self, other: Any) -> Value:
         return Pow.apply(other, self)
-
     def __matmul__(self, other: Any) -> Value:
         return MatMul.apply(self, other)
-
     def __rmatmul__(self, other: Any) -> Value:
         return MatMul.apply(other, self)
-
     def __neg__(self) -> Value:
         return Neg.apply(self)
-
     def __pos__(self) -> Value:
         return self
 
     __hash__ = object.__hash__
-
-
-def zero_grad(params: Any, set_to_none: bool = True) -> None:
-    """Clear the gradients of ``params``: to None (the default, as in PyTorch) or to zeros in
-    place. ``Module.zero_grad`` and ``Optimizer.zero_grad`` both call this."""
-    for p in params:
-        g = p._grad
-        if set_to_none or g is None:
-            p._grad = None
-        else:  # PyTorch: grad.detach_() (it may have a graph, from create_graph), then zero_()
-            if g.grad_fn is not None:
-                g = p._grad = g.detach()
-            g.requires_grad_(False).zero_()
 
 
 _SYMBOL = {Add: "+", Sub: "-", Mul: "*", Div: "/"}

@@ -9,7 +9,8 @@ import numpy as np
 
 from ..device import parse_to_args
 from ..dtypes import as_data
-from ..value import Value, zero_grad
+from ..methods import zero_grad
+from ..value import Value
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])

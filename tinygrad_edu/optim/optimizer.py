@@ -8,8 +8,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ..dtypes import get_default_dtype
+from ..methods import zero_grad
 from ..state import enable_grad
-from ..value import Value, zero_grad
+from ..value import Value
 
 
 class _RequiredParameter:
