@@ -22,10 +22,19 @@ class ShapeMethods:
     __slots__ = ()
     _data: Any
 
+    def _viewed(self, out: Value) -> Value:
+        """``out`` shares this value's memory (a numpy view, made outside any graph): let it share
+        the version counter too, so that in-place changes through it are caught (as PyTorch)."""
+        data = out._data
+        if out.grad_fn is None and type(data) is np.ndarray and data.base is not None and (
+                data.base is self._data or data.base is getattr(self._data, "base", None)):
+            out._vc = self._counter()
+        return out
+
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: Any) -> Value:
         shape = shape_arg(shape)
-        return self if shape == self.shape else Reshape.apply(self, shape=shape)
+        return self if shape == self.shape else self._viewed(Reshape.apply(self, shape=shape))
 
     def view(self, *shape: Any) -> Value:
         return self.reshape(*shape)
@@ -46,7 +55,7 @@ class ShapeMethods:
                 if len(dims) != self.ndim
                 else f"permute(): dims {dims} are not a permutation of range({self.ndim})"
             )
-        return Permute.apply(self, axes=tuple(d % self.ndim for d in dims))
+        return self._viewed(Permute.apply(self, axes=tuple(d % self.ndim for d in dims)))
 
     def transpose(self, dim0: int = -2, dim1: int = -1) -> Value:
         """Swap two axes (PyTorch's meaning; numpy's full permutation is ``permute``)."""
@@ -54,7 +63,7 @@ class ShapeMethods:
             return self
         axes = list(range(self.ndim))
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-        return Permute.apply(self, axes=tuple(axes))
+        return self._viewed(Permute.apply(self, axes=tuple(axes)))
 
     def swapaxes(self, axis0: int, axis1: int) -> Value:
         return self.transpose(axis0, axis1)
@@ -69,7 +78,7 @@ class ShapeMethods:
                 f"{self.ndim}], but got {dim})"
             )
         dim = dim % (self.ndim + 1)
-        return Reshape.apply(self, shape=self.shape[:dim] + (1,) + self.shape[dim:])
+        return self._viewed(Reshape.apply(self, shape=self.shape[:dim] + (1,) + self.shape[dim:]))
 
     def squeeze(self, dim: Any = None) -> Value:
         if dim is None:
@@ -90,7 +99,7 @@ class ShapeMethods:
         shape = shape_arg(shape)
         lead = len(shape) - self.ndim
         shape = tuple(s if s != -1 else self.shape[i - lead] for i, s in enumerate(shape))
-        return self if shape == self.shape else BroadcastTo.apply(self, shape=shape)
+        return self if shape == self.shape else self._viewed(BroadcastTo.apply(self, shape=shape))
 
     def broadcast_to(self, shape: Any) -> Value:
         return self.expand(*shape_arg((shape,)))
