@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["device", "cuda", "check_device", "parse_to_args"]
+import numpy as np
+
+__all__ = ["device", "cuda", "check_device", "parse_to_args", "Movable"]
 
 
 class device:
@@ -62,3 +64,22 @@ def parse_to_args(args: tuple, dtype: Any, dev: Any) -> tuple[Any, Any]:
             dtype = a
     check_device(dev)
     return dtype, dev
+
+
+class Movable:
+    """``cpu()``, ``float()``, ``double()`` for anything with ``to(...)``: values (a cast copy) and
+    modules (cast in place). Written once, inherited by both."""
+
+    __slots__ = ()
+
+    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    def cpu(self) -> Any:
+        return self
+
+    def float(self) -> Any:
+        return self.to(np.float32)
+
+    def double(self) -> Any:
+        return self.to(np.float64)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .device import device, parse_to_args
+from .device import Movable, device, parse_to_args
 from .function import Function
 from .ops import (
     Abs,
@@ -63,7 +63,7 @@ def format_data(data: Any) -> str:
     )
 
 
-class Methods(ShapeMethods):
+class Methods(ShapeMethods, Movable):
     """PyTorch's Tensor methods beyond the autograd core (see the module docstring)."""
 
     __slots__ = ()
@@ -243,15 +243,6 @@ class Methods(ShapeMethods):
         if self._rg and dtype.kind in "fc":
             return Cast.apply(self, dtype=dtype)
         return self._from_op(self._data.astype(dtype), None)
-
-    def cpu(self) -> Value:
-        return self
-
-    def float(self) -> Value:
-        return self.to(np.float32)
-
-    def double(self) -> Value:
-        return self.to(np.float64)
 
     def long(self) -> Value:
         return self.to(np.int64)

@@ -11,7 +11,7 @@ from ..toplevel import stack
 from ..value import Value
 from .gradients import grad
 
-__all__ = ["jacobian", "hessian", "vjp", "hvp"]
+__all__ = ["jacobian", "hessian", "vjp", "hvp", "one_hot_seeds"]
 
 
 def _prepare(x: Any) -> Value:
@@ -30,6 +30,15 @@ def vjp(f: Callable[[Value], Value], x: Any, v: Any = None, create_graph: bool =
     return (y if create_graph else y.detach()), g
 
 
+def one_hot_seeds(out: Value) -> Any:
+    """Yield one upstream gradient per element of ``out``: ones at that element, zeros elsewhere.
+    Backward with each gives one row of the Jacobian (``jacobian`` and ``gradcheck`` use it)."""
+    for k in range(max(out._data.size, 1)):
+        seed = np.zeros(out._data.size, dtype=out.dtype)
+        seed[k] = 1
+        yield k, Value(seed.reshape(out.shape))
+
+
 def jacobian(f: Callable[[Value], Value], x: Any, create_graph: bool = False) -> Value:
     """The full Jacobian ``J[i..., j...] = d f(x)[i...] / d x[j...]``, of shape
     ``f(x).shape + x.shape``, one backward pass per output element."""
@@ -38,11 +47,9 @@ def jacobian(f: Callable[[Value], Value], x: Any, create_graph: bool = False) ->
         y = f(xv)
         rows = []
         out_shape = y.shape
-        for k in range(max(y._data.size, 1)):
-            seed = np.zeros(y._data.size, dtype=y.dtype)
-            seed[k] = 1
-            (g,) = grad(y, xv, grad_outputs=Value(seed.reshape(out_shape)), retain_graph=True,
-                        create_graph=create_graph, allow_unused=True)
+        for _, seed in one_hot_seeds(y):
+            (g,) = grad(y, xv, grad_outputs=seed, retain_graph=True, create_graph=create_graph,
+                        allow_unused=True)
             rows.append(g if g is not None else Value(np.zeros_like(xv._data)))
     return stack(rows).reshape(out_shape + xv.shape)
 

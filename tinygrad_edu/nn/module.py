@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ..device import parse_to_args
+from ..device import Movable, parse_to_args
 from ..dtypes import as_data
 from ..methods import zero_grad
 from ..value import Value
@@ -16,7 +16,7 @@ from .parameter import Parameter
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
-class Module:
+class Module(Movable):
     """Base class of every layer and model.
 
     Assigning a :class:`Parameter` or a Module as an attribute registers it, so that
@@ -201,15 +201,6 @@ class Module:
             if p._grad is not None and not p._grad.requires_grad:
                 p._grad = Value(as_data(p._grad._data, dtype))
         return self
-
-    def cpu(self) -> Module:
-        return self
-
-    def float(self) -> Module:
-        return self.to(np.float32)
-
-    def double(self) -> Module:
-        return self.to(np.float64)
 
     # ------------------------------------------------------------------ state
     def state_dict(self, destination: Any = None, prefix: str = "",

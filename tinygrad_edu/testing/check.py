@@ -12,6 +12,7 @@ import numpy as np
 from ..autograd.gradients import grad
 from ..state import enable_grad, no_grad
 from ..value import Value
+from .gradcheck import central_differences
 
 __all__ = ["check_op", "vjp_mismatch", "OpCheckError"]
 
@@ -37,6 +38,11 @@ def _call(fn: Callable[..., Any], arrays: Sequence[np.ndarray], requires_grad: b
     if not isinstance(out, Value):
         raise TypeError(f"check_op: the function must return a Value, got {type(out).__name__}")
     return out, vals
+
+
+def _evaluate(fn: Callable[..., Any], arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
+    with no_grad():
+        return [np.asarray(_call(fn, arrays, False)[0]._data, dtype=np.float64).ravel()]
 
 
 def vjp_mismatch(
@@ -72,17 +78,7 @@ def vjp_mismatch(
         ana = np.zeros(a.shape) if grads[i] is None else np.asarray(grads[i]._data, dtype=np.float64)
         num = np.zeros(a.size)
         scale = np.zeros(a.size)
-        flat = a.reshape(-1)
-        for j in range(a.size):
-            orig = flat[j]
-            flat[j] = orig + eps
-            with no_grad():
-                plus = np.asarray(_call(fn, arrays, False)[0]._data, dtype=np.float64).ravel()
-            flat[j] = orig - eps
-            with no_grad():
-                minus = np.asarray(_call(fn, arrays, False)[0]._data, dtype=np.float64).ravel()
-            flat[j] = orig
-            col = (plus - minus) / (2 * eps)
+        for j, (col,) in central_differences(lambda arrs: _evaluate(fn, arrs), arrays, i, eps):
             num[j] = u @ col
             scale[j] = np.abs(u) @ np.abs(col)
         noise = 1e-9 * (1 + f0) * np.abs(u).sum()

@@ -7,11 +7,12 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..autograd.functional import one_hot_seeds
 from ..autograd.gradients import grad
 from ..state import enable_grad, no_grad
 from ..value import Value
 
-__all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "numerical_jacobian",
+__all__ = ["central_differences", "gradcheck", "gradgradcheck", "GradcheckError", "numerical_jacobian",
            "analytical_jacobian"]
 
 
@@ -44,17 +45,27 @@ def numerical_jacobian(fn: Callable[..., Any], inputs: Sequence[Value], eps: flo
     for i, x in enumerate(inputs):
         if not x.requires_grad:
             continue
-        flat = base[i].reshape(-1)
-        for j in range(flat.size):
-            orig = flat[j]
-            flat[j] = orig + eps
-            plus = evaluate(base)
-            flat[j] = orig - eps
-            minus = evaluate(base)
-            flat[j] = orig
-            for o in range(len(ref)):
-                jac[o][i][:, j] = (plus[o] - minus[o]) / (2 * eps)
+        for j, cols in central_differences(evaluate, base, i, eps):
+            for o, col in enumerate(cols):
+                jac[o][i][:, j] = col
     return jac
+
+
+def central_differences(evaluate: Callable[[list[np.ndarray]], list[np.ndarray]],
+                        arrays: list[np.ndarray], i: int, eps: float) -> Any:
+    """Yield ``(j, columns)`` for each element ``j`` of ``arrays[i]``: the derivative of every
+    output of ``evaluate(arrays)`` with respect to that element, ``(f(x + eps) - f(x - eps)) /
+    2 eps``. ``arrays[i]`` is perturbed in place and restored. The one central-difference helper
+    (``numerical_jacobian``, ``gradcheck`` and ``check_op`` use it)."""
+    flat = arrays[i].reshape(-1)
+    for j in range(flat.size):
+        orig = flat[j]
+        flat[j] = orig + eps
+        plus = evaluate(arrays)
+        flat[j] = orig - eps
+        minus = evaluate(arrays)
+        flat[j] = orig
+        yield j, [(p - m) / (2 * eps) for p, m in zip(plus, minus)]
 
 
 def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Value]
@@ -67,11 +78,8 @@ def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Value]
         for oi, o in enumerate(outs):
             if not o.requires_grad:
                 continue
-            for k in range(o._data.size):
-                seed = np.zeros(o._data.size, dtype=o.dtype)
-                seed[k] = 1
-                gs = grad(o, diff, grad_outputs=Value(seed.reshape(o.shape)), retain_graph=True,
-                          allow_unused=True)
+            for k, seed in one_hot_seeds(o):
+                gs = grad(o, diff, grad_outputs=seed, retain_graph=True, allow_unused=True)
                 gi = iter(gs)
                 for i, x in enumerate(inputs):
                     if not x.requires_grad:
