@@ -9,7 +9,7 @@ import numpy as np
 from .state import GraphValue
 
 __all__ = ["as_data", "set_default_dtype", "get_default_dtype", "check_float_for_grad", "float32",
-           "float64", "int64", "int32", "bool_"]
+           "float64", "int64", "int32", "bool_", "format_data"]
 
 float32 = np.float32
 float64 = np.float64
@@ -98,3 +98,15 @@ def check_float_for_grad(dtype: np.dtype) -> None:
             f"Only Tensors of floating point and complex dtype can require gradients (got dtype "
             f"{dtype}). Convert first, e.g. tensor(data, dtype=float64) or x.double()."
         )
+
+
+def format_data(data: Any) -> str:
+    arr = np.asarray(data)
+    if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        mode = "maxprec"
+    else:
+        mode = "fixed"
+    return np.array2string(
+        arr, precision=4, separator=", ", prefix="tensor(", floatmode=mode, threshold=200,
+        edgeitems=3,
+    )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .device import Movable, device, parse_to_args
+from .dtypes import format_data
 from .function import Function
 from .ops import (
     Abs,
@@ -46,22 +47,10 @@ from .state import GraphValue
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["zero_grad", "Methods", "MaxResult", "index_arg", "shape_arg", "format_data"]
+__all__ = ["zero_grad", "Methods", "MaxResult", "index_arg", "shape_arg"]
 
 _CPU = device("cpu")
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
-
-def format_data(data: Any) -> str:
-    arr = np.asarray(data)
-    if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-        mode = "maxprec"
-    else:
-        mode = "fixed"
-    return np.array2string(
-        arr, precision=4, separator=", ", prefix="tensor(", floatmode=mode, threshold=200,
-        edgeitems=3,
-    )
-
 
 class Methods(ShapeMethods, Movable):
     """PyTorch's Tensor methods beyond the autograd core (see the module docstring)."""

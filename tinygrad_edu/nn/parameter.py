@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import as_data
-from ..methods import format_data as _format_data
+from ..dtypes import format_data as _format_data
 from ..value import Value
 
 
