@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .state import GraphValue, state
+from .state import GraphValue, grad_mode
 
 __all__ = ["broadcast_error", "creation_site", "check_finite", "check_saved", "check_grad_shape",
            "SECOND_BACKWARD", "SHARED_MEMORY", "check_inplace"]
@@ -116,7 +116,7 @@ SHARED_MEMORY = (
 
 def check_inplace(v: Any, what: str, symbol: str = "+") -> None:
     """Refuse in-place changes that could silently corrupt a gradient (grad mode on)."""
-    if v._rg and state.grad.enabled:
+    if v._rg and grad_mode.enabled:
         if v.grad_fn is None:
             raise RuntimeError(
                 f"a leaf Variable that requires grad is being used in an in-place operation "

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .diagnostics import broadcast_error, check_finite, creation_site
-from .state import GraphValue, state
+from .state import GraphValue, grad_mode, state
 
 __all__ = ["Function", "unbroadcast"]
 
@@ -125,7 +125,7 @@ class Function:
         as is, with no graph.
         """
         # The raw data goes to forward; the Values (None for other inputs) become the parents.
-        record = state.grad.enabled
+        record = grad_mode.enabled
         if len(inputs) == 2:  # binary ops are the hot path: unrolled
             a, b = inputs
             if isinstance(a, GraphValue):

@@ -15,7 +15,8 @@ import itertools
 import threading
 from typing import Any, Callable, TypeVar
 
-__all__ = ["GraphValue", "state", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+__all__ = ["GraphValue", "state", "grad_mode", "no_grad", "enable_grad", "set_grad_enabled",
+           "is_grad_enabled"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,25 +70,27 @@ class State:
 
 
 state = State()
+grad_mode = _mode = state.grad  # this thread's grad mode, under one name: hot paths read it
 
 
 def is_grad_enabled() -> bool:
     """True when ops record a graph (the default) in this thread."""
-    return state.grad.enabled
+    return _mode.enabled
 
 
 class _GradSwitch:
     """``with switch:`` sets grad mode and restores it on exit; ``@switch`` does the same around
     each call of a function (and around each step of a generator)."""
 
+    __slots__ = ("prev",)
     mode = True
 
     def __enter__(self) -> None:
-        self.prev = state.grad.enabled
-        state.grad.enabled = self.mode
+        self.prev = _mode.enabled
+        _mode.enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        state.grad.enabled = self.prev
+        _mode.enabled = self.prev
 
     def __call__(self, fn: F) -> F:
         mode = self.mode
@@ -126,6 +129,8 @@ class _GradSwitch:
 
 
 class _Switch(_GradSwitch):
+    __slots__ = ("mode",)
+
     def __init__(self, mode: bool) -> None:
         self.mode = mode
 
@@ -136,6 +141,7 @@ class no_grad(_GradSwitch):
     Use it for parameter updates such as ``w -= lr * w.grad``.
     """
 
+    __slots__ = ()
     mode = False
 
     def __new__(cls, fn: Any = None) -> Any:
@@ -146,6 +152,7 @@ class no_grad(_GradSwitch):
 class enable_grad(no_grad):
     """``with enable_grad():`` or ``@enable_grad()``: record a graph even inside ``no_grad``."""
 
+    __slots__ = ()
     mode = True
 
 
@@ -153,14 +160,16 @@ class set_grad_enabled(_GradSwitch):
     """``set_grad_enabled(False)`` switches grad mode at once (as a plain call, as in PyTorch);
     used with ``with`` or as a decorator it restores the previous mode afterwards."""
 
+    __slots__ = ("mode",)
+
     def __init__(self, mode: bool) -> None:
-        self.prev = state.grad.enabled
+        self.prev = _mode.enabled
         self.mode = bool(mode)
-        state.grad.enabled = self.mode
+        _mode.enabled = self.mode
 
     def __enter__(self) -> None:
         pass  # already switched by the constructor
 
     def __call__(self, fn: F) -> F:
-        state.grad.enabled = self.prev  # as a decorator: switch only while fn runs
+        _mode.enabled = self.prev  # as a decorator: switch only while fn runs
         return super().__call__(fn)

@@ -20,7 +20,7 @@ from .function import Function
 from .methods import Methods, index_arg
 from .ops import Add, Div, GetItem, MatMul, Mul, Neg, Pow, SetItem, Sub
 from .ops.shape import is_basic_index
-from .state import GraphValue, state
+from .state import GraphValue, grad_mode, state
 
 __all__ = ["Value", "Tensor"]
 
@@ -198,14 +198,14 @@ class Value(Methods, GraphValue):
             else:
                 np.copyto(data, new, casting=casting)
         else:
-            if index is not None or np.shape(new) != ():
+            if index is not None or (type(new) is not type(data) and np.shape(new) != ()):
                 raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
                                    f"{list(np.shape(new if index is None else data[index]))}")
             number = new if type(new) is type(data) else np.asarray(new).astype(
                 data.dtype, casting=casting)[()]
-            peers = getattr(self, "_peers", None)
-            for v in [self] if peers is None else [r() for r in peers]:
-                if v is not None and v._data is data:
+            self._data = number
+            for r in getattr(self, "_peers", None) or ():  # values sharing this 0-d number
+                if (v := r()) is not None and v._data is data:
                     v._data = number
         state.epoch += 1
         vc = self._vc
@@ -224,8 +224,9 @@ class Value(Methods, GraphValue):
         return self
 
     def _inplace(self, op: type[Function], other: Any, what: str) -> Value:
-        check_inplace(self, what, _SYMBOL[op])
-        if isinstance(other, Value) and other._rg and state.grad.enabled:
+        if self._rg and grad_mode.enabled:
+            check_inplace(self, what, _SYMBOL[op])
+        if isinstance(other, Value) and other._rg and grad_mode.enabled:
             return self._become(op.apply(self.clone(), other))  # a copy: the op may save it
         raw = other._data if isinstance(other, Value) else other
         return self._write(_INPLACE[op](self._data, raw))
@@ -242,7 +243,7 @@ class Value(Methods, GraphValue):
     def copy_(self, src: Any) -> Value:
         """Copy ``src`` into this value's data in place (broadcast, cast to its dtype)."""
         check_inplace(self, "copy_")
-        if isinstance(src, Value) and src._rg and state.grad.enabled:
+        if isinstance(src, Value) and src._rg and grad_mode.enabled:
             return self._become(src.expand(self.shape).to(self.dtype).clone())
         raw = np.asarray(src._data if isinstance(src, Value) else src)
         if np.broadcast_shapes(raw.shape, self.shape) != self.shape:
@@ -252,7 +253,7 @@ class Value(Methods, GraphValue):
     def __setitem__(self, index: Any, value: Any) -> None:
         check_inplace(self, "__setitem__")
         index = index_arg(index)
-        if isinstance(value, Value) and value._rg and state.grad.enabled:
+        if isinstance(value, Value) and value._rg and grad_mode.enabled:
             self._become(SetItem.apply(self.clone(), value, index=index))
         else:
             self._write(value._data if isinstance(value, Value) else value, index=index)
@@ -260,7 +261,7 @@ class Value(Methods, GraphValue):
     def __getitem__(self, index: Any) -> Value:
         index = index_arg(index)
         data = self._data
-        if type(data) is np.ndarray and not (self._rg and state.grad.enabled) and is_basic_index(index):
+        if type(data) is np.ndarray and not (self._rg and grad_mode.enabled) and is_basic_index(index):
             parts = index if isinstance(index, tuple) else (index,)
             view = data[parts if Ellipsis in parts else parts + (Ellipsis,)]
             if type(view) is np.ndarray:  # a view sharing memory and version, as in PyTorch
