@@ -30,8 +30,10 @@ def wrap_dim(dim: Any, ndim: int) -> int:
 
     For ops that add an axis (``unsqueeze``, ``stack``) pass ``ndim + 1``.
     """
-    if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
-        try:  # a 1-element integer Value or array also works, as in PyTorch
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        try:  # a 0-d integer Value or array also works, as in PyTorch
+            if isinstance(dim, (bool, np.bool_)):
+                raise TypeError
             dim = operator.index(dim)
         except TypeError:
             raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}") from None

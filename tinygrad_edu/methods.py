@@ -85,7 +85,11 @@ class Methods(ShapeMethods):
 
     def size(self, dim: int | None = None) -> Any:
         """The shape, or one axis of it (PyTorch's ``size``)."""
-        return self.shape if dim is None else self.shape[dim]
+        if dim is None:
+            return self.shape
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return self.shape[wrap_dim(dim, self.ndim)]
 
     def numel(self) -> int:
         return int(self._data.size)
