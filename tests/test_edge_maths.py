@@ -13,9 +13,13 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu.autograd import grad
+from tinygrad_edu.testing import check_op
+from tinygrad_edu.testing.strategies import arrays
 
 NAN, INF = math.nan, math.inf
 
@@ -208,3 +212,45 @@ def test_minimum_with_number_and_float32():
     assert m.dtype == np.float32 and a.grad.dtype == np.float32
     same(m.detach().numpy(), [1.0, 2.0, 2.0])
     same(a.grad.numpy(), [1.0, 0.5, 0.0])
+
+
+# ----------------------------------------------------------------------------- full Jacobians
+# (not in the catalogue, whose conformance twin needs a PyTorch spelling for every entry)
+
+def _pair(op):
+    """op(x[0], x[1:]): two inputs from one array, so that ``distinct`` keeps them from tying."""
+    return lambda x: op(x[0], x[1:])
+
+
+def _shapes_rows():
+    from hypothesis.extra import numpy as hnp
+
+    return hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=3).map(lambda s: (s,))
+
+
+@pytest.mark.parametrize("op", [tg.maximum, tg.minimum], ids=["maximum", "minimum"])
+def test_maximum_minimum_full_jacobian_and_second_order(op):
+    kit = dict(distinct=True, margin=1e-2, shapes=_shapes_rows())
+    check_op(_pair(op), **kit)
+    check_op(_pair(op), higher_order=True, max_examples=8, **kit)
+
+
+@pytest.mark.parametrize("op,first_wins", [(tg.maximum, np.greater), (tg.minimum, np.less)],
+                         ids=["maximum", "minimum"])
+def test_maximum_minimum_backward_matches_hand_formula(op, first_wins):
+    @given(x=arrays(_shapes_rows().map(lambda s: s[0]), distinct=True, margin=1e-2),
+           seed=st.integers(0, 1000))
+    def run(x, seed):
+        v = tg.tensor(x, requires_grad=True)
+        out = _pair(op)(v)
+        u = np.random.default_rng(seed).standard_normal(out.shape)
+        out.backward(u)
+        a, b = x[0], x[1:]
+        wins = first_wins(a, b)  # no ties: distinct elements
+        expected = np.zeros(x.shape)
+        expected[0] = np.sum(u * wins, axis=0)  # x[0] was broadcast over x[1:]'s rows
+        expected[1:] = u * ~wins
+        np.testing.assert_allclose(v.grad.numpy(), expected, rtol=1e-12, atol=1e-15)
+        assert np.abs(v.grad.numpy()).max() > 0
+
+    run()

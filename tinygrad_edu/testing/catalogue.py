@@ -110,19 +110,6 @@ def _extremum_vjp(pick: Callable) -> Callable[..., tuple]:
     return vjp
 
 
-def _pairwise_vjp(first_wins: Callable) -> Callable[..., tuple]:
-    """vjp of ``f(x[0], x[1:])`` for f = maximum or minimum (no ties: the inputs are distinct):
-    the gradient goes to whichever of the two is picked, summed over x[0]'s broadcast copies."""
-    def vjp(u: np.ndarray, x: np.ndarray) -> tuple:
-        a, b = x[0], x[1:]
-        g = np.zeros(x.shape)
-        g[0] = np.sum(u * first_wins(a, b), axis=0)
-        g[1:] = u * ~first_wins(a, b)
-        return (g,)
-
-    return vjp
-
-
 def _setitem_vjp(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
     """out = a with out[0] = b[0]: a's gradient is u outside row 0; b's is u's row 0 at row 0."""
     ga, gb = np.array(u, dtype=np.float64), np.zeros(np.shape(b))
@@ -199,10 +186,6 @@ CATALOGUE: list[OpCase] = [
     OpCase("max_axis", lambda x: x.max(axis=-1),
            lambda u, x: ((x == x.max(axis=-1, keepdims=True)) * np.expand_dims(u, -1),),
            distinct=True, margin=1e-2, shapes=lambda: _shapes_min1()),
-    OpCase("maximum", lambda x: tf.maximum(x[0], x[1:]), _pairwise_vjp(np.greater), distinct=True,
-           margin=1e-2, shapes=lambda: _shapes_min1(min_side=2)),
-    OpCase("minimum", lambda x: tf.minimum(x[0], x[1:]), _pairwise_vjp(np.less), distinct=True,
-           margin=1e-2, shapes=lambda: _shapes_min1(min_side=2)),
     OpCase("reshape", lambda x: x.reshape(-1), lambda u, x: (np.reshape(u, x.shape),)),
     OpCase("transpose", lambda x: x.T, lambda u, x: (np.transpose(u),)),
     OpCase("permute", lambda x: x.permute(*reversed(range(x.ndim))) if x.ndim else x,
