@@ -3,6 +3,7 @@ one line per method calling one op. :class:`~tinygrad_edu.methods.Methods` build
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
@@ -87,7 +88,7 @@ class ShapeMethods:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if self.ndim == 0:
             return self.reshape(1)
-        shape = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
+        shape = self.shape[:start] + (math.prod(self.shape[start:end + 1]),) + self.shape[end + 1:]
         return self.reshape(shape)
 
     def expand(self, *shape: Any) -> Value:
@@ -143,11 +144,14 @@ def infer_shape(shape: tuple[int, ...], size: int) -> tuple[int, ...]:
         )
     if shape.count(-1) > 1:
         raise RuntimeError(f"only one dimension can be inferred (shape {list(shape)})")
-    known = int(np.prod([s for s in shape if s != -1]))
+    known = math.prod(s for s in shape if s != -1)
     if -1 in shape and known and size % known == 0:
         return tuple(size // known if s == -1 else s for s in shape)
     if -1 in shape or known != size:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+        raise RuntimeError(
+            f"shape '{list(shape)}' is invalid for input of size {size} (the sizes must multiply "
+            f"to {size}; one of them may be -1 to have it inferred)"
+        )
     return shape
 
 
