@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .device import Movable, device, parse_to_args
+from .dims import wrap_dim
 from .dtypes import format_data
 from .function import Function
 from .ops import (
@@ -74,7 +75,11 @@ class Methods(ShapeMethods, Movable):
 
     def size(self, dim: int | None = None) -> Any:
         """The shape, or one axis of it (PyTorch's ``size``)."""
-        return self.shape if dim is None else self.shape[dim]
+        if dim is None:
+            return self.shape
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return self.shape[wrap_dim(dim, self.ndim)]
 
     def numel(self) -> int:
         return int(self._data.size)
@@ -376,18 +381,16 @@ class Methods(ShapeMethods, Movable):
     def _extremum(self, op: type[Function], dim: Any, keepdim: bool, axis: Any,
                   keepdims: bool | None) -> Any:
         if dim is not None:  # PyTorch: x.max(dim) returns (values, indices)
+            dim = wrap_dim(dim, self.ndim)
             values = op.apply(self, axis=dim, keepdims=keepdim)
-            find = np.argmax if op is Max else np.argmin
-            idx = find(self._data, axis=dim)
-            if keepdim:
-                idx = np.expand_dims(idx, dim)
-            return MaxResult(values, self._from_op(idx, None))
+            return MaxResult(values, self._arg(np.argmax if op is Max else np.argmin, dim, keepdim))
         return op.apply(self, axis=axis, keepdims=bool(keepdims))
 
     def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Any:
         """Largest element: ``max()`` and ``max(axis=...)`` return a Value; ``max(dim)`` returns
-        ``(values, indices)`` as in PyTorch."""
+        ``(values, indices)`` as in PyTorch. A nan anywhere makes the result nan (its gradient
+        goes to the nan); ties share the gradient evenly."""
         return self._extremum(Max, dim, keepdim, axis, keepdims)
 
     def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
@@ -396,18 +399,33 @@ class Methods(ShapeMethods, Movable):
         return self._extremum(Min, dim, keepdim, axis, keepdims)
 
     def amax(self, dim: Any = None, keepdim: bool = False) -> Value:
-        return Max.apply(self, axis=dim, keepdims=keepdim)
+        """Largest element over ``dim`` (an int or tuple; all by default). As in PyTorch, where
+        the result is nan its gradient is nan."""
+        return Max.apply(self, axis=dim, keepdims=keepdim, pick_nan=False)
 
     def amin(self, dim: Any = None, keepdim: bool = False) -> Value:
-        return Min.apply(self, axis=dim, keepdims=keepdim)
+        """Smallest element over ``dim``; see :meth:`amax`."""
+        return Min.apply(self, axis=dim, keepdims=keepdim, pick_nan=False)
+
+    def _arg(self, find: Any, dim: int | None, keepdim: bool) -> Value:
+        """Index of the extreme (the first nan if any, as in PyTorch), as an int64 value."""
+        if self.numel() == 0 and (dim is None or self.shape[dim] == 0):
+            raise IndexError(
+                f"{find.__name__}(): Expected reduction dim to be specified for input.numel() == 0."
+                if dim is None else f"{find.__name__}(): Expected reduction dim {dim} to have non-zero size."
+            )
+        if dim is None or self.ndim == 0:
+            idx = np.int64(find(self._data))
+            return self._from_op(np.full((1,) * self.ndim, idx) if keepdim else idx, None)
+        idx = find(self._data, axis=dim)
+        return self._from_op(np.expand_dims(idx, dim) if keepdim else idx, None)
 
     def argmax(self, dim: Any = None, keepdim: bool = False) -> Value:
-        idx = np.argmax(self._data, axis=dim)
-        return self._from_op(np.expand_dims(idx, dim) if keepdim and dim is not None else idx, None)
+        return self._arg(np.argmax, None if dim is None else wrap_dim(dim, self.ndim), keepdim)
 
     def argmin(self, dim: Any = None, keepdim: bool = False) -> Value:
-        idx = np.argmin(self._data, axis=dim)
-        return self._from_op(np.expand_dims(idx, dim) if keepdim and dim is not None else idx, None)
+        return self._arg(np.argmin, None if dim is None else wrap_dim(dim, self.ndim), keepdim)
+
 
 def zero_grad(params: Any, set_to_none: bool = True) -> None:
     """Clear the gradients of ``params``: to None (the default, as in PyTorch) or to zeros in

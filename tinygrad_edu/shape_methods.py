@@ -3,17 +3,19 @@ one line per method calling one op. :class:`~tinygrad_edu.methods.Methods` build
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
+from .dims import check_index, wrap_dim, wrap_dims
 from .ops import BroadcastTo, Permute, Reshape
 from .state import GraphValue
 
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["ShapeMethods", "shape_arg", "index_arg"]
+__all__ = ["ShapeMethods", "shape_arg", "index_arg", "infer_shape", "expand_shape"]
 
 
 class ShapeMethods:
@@ -33,7 +35,7 @@ class ShapeMethods:
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: Any) -> Value:
-        shape = shape_arg(shape)
+        shape = infer_shape(shape_arg(shape), self.numel())
         return self if shape == self.shape else self._viewed(Reshape.apply(self, shape=shape))
 
     def view(self, *shape: Any) -> Value:
@@ -47,18 +49,18 @@ class ShapeMethods:
 
     def permute(self, *dims: Any) -> Value:
         dims = shape_arg(dims)
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+        if len(dims) != self.ndim:
             raise RuntimeError(
                 f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                 f"length of the desired ordering of dimensions i.e. input.dim() = {self.ndim} is "
                 f"not equal to len(dims) = {len(dims)}"
-                if len(dims) != self.ndim
-                else f"permute(): dims {dims} are not a permutation of range({self.ndim})"
             )
-        return self._viewed(Permute.apply(self, axes=tuple(d % self.ndim for d in dims)))
+        axes = wrap_dims(dims, self.ndim, repeat="permute(): duplicate dims are not allowed.")
+        return self._viewed(Permute.apply(self, axes=axes))
 
     def transpose(self, dim0: int = -2, dim1: int = -1) -> Value:
         """Swap two axes (PyTorch's meaning; numpy's full permutation is ``permute``)."""
+        dim0, dim1 = wrap_dim(dim0, self.ndim), wrap_dim(dim1, self.ndim)
         if self.ndim < 2:
             return self
         axes = list(range(self.ndim))
@@ -69,36 +71,37 @@ class ShapeMethods:
         return self.transpose(axis0, axis1)
 
     def t(self) -> Value:
-        return self.transpose(0, 1)
+        """Transpose of a matrix; a 0-d or 1-D value is returned as is (PyTorch's rule)."""
+        if self.ndim > 2:
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D; "
+                f"use transpose(dim0, dim1) or permute(...) for more dimensions"
+            )
+        return self.transpose(0, -1)
 
     def unsqueeze(self, dim: int) -> Value:
-        if not -self.ndim - 1 <= dim <= self.ndim:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-self.ndim - 1}, "
-                f"{self.ndim}], but got {dim})"
-            )
-        dim = dim % (self.ndim + 1)
+        dim = wrap_dim(dim, self.ndim + 1)
         return self._viewed(Reshape.apply(self, shape=self.shape[:dim] + (1,) + self.shape[dim:]))
 
     def squeeze(self, dim: Any = None) -> Value:
         if dim is None:
             shape = tuple(s for s in self.shape if s != 1)
         else:
-            dims = {d % max(self.ndim, 1) for d in (dim if isinstance(dim, tuple) else (dim,))}
+            dims = wrap_dims(dim, self.ndim)
             shape = tuple(s for i, s in enumerate(self.shape) if not (i in dims and s == 1))
         return self.reshape(shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Value:
+        start, end = wrap_dim(start_dim, self.ndim), wrap_dim(end_dim, self.ndim)
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if self.ndim == 0:
             return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
-        shape = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
+        shape = self.shape[:start] + (math.prod(self.shape[start:end + 1]),) + self.shape[end + 1:]
         return self.reshape(shape)
 
     def expand(self, *shape: Any) -> Value:
-        shape = shape_arg(shape)
-        lead = len(shape) - self.ndim
-        shape = tuple(s if s != -1 else self.shape[i - lead] for i, s in enumerate(shape))
+        shape = expand_shape(self.shape, shape_arg(shape))
         return self if shape == self.shape else self._viewed(BroadcastTo.apply(self, shape=shape))
 
     def broadcast_to(self, shape: Any) -> Value:
@@ -127,14 +130,66 @@ def shape_arg(shape: tuple) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
-def index_arg(index: Any) -> Any:
-    """Turn Values inside an index into their integer or bool arrays."""
+def index_arg(index: Any, shape: tuple[int, ...] | None = None) -> Any:
+    """Turn Values inside an index into their integer or bool arrays; with ``shape``, also check
+    integer indexes against it (PyTorch's IndexError, see :func:`~tinygrad_edu.dims.check_index`)."""
     if isinstance(index, GraphValue):
-        return index._data
-    if isinstance(index, tuple):
-        return tuple(i._data if isinstance(i, GraphValue) else i for i in index)
-    if isinstance(index, list):
-        return np.asarray([i.item() if isinstance(i, GraphValue) else i for i in index])
+        index = index._data
+    elif isinstance(index, tuple):
+        index = tuple(i._data if isinstance(i, GraphValue) else i for i in index)
+    elif isinstance(index, list):
+        index = np.asarray([i.item() if isinstance(i, GraphValue) else i for i in index])
+    if shape is not None:
+        check_index(index, shape)
     return index
+
+
+def infer_shape(shape: tuple[int, ...], size: int) -> tuple[int, ...]:
+    """``shape`` with its one ``-1`` filled in; PyTorch's errors when it cannot hold ``size``."""
+    bad = [i for i, s in enumerate(shape) if s < -1]
+    if bad:
+        raise RuntimeError(
+            f"invalid shape dimension {shape[bad[0]]} at index {bad[0]} of shape {list(shape)}"
+        )
+    if shape.count(-1) > 1:
+        raise RuntimeError(f"only one dimension can be inferred (shape {list(shape)})")
+    known = math.prod(s for s in shape if s != -1)
+    if -1 in shape and known and size % known == 0:
+        return tuple(size // known if s == -1 else s for s in shape)
+    if -1 in shape or known != size:
+        raise RuntimeError(
+            f"shape '{list(shape)}' is invalid for input of size {size} (the sizes must multiply "
+            f"to {size}; one of them may be -1 to have it inferred)"
+        )
+    return shape
+
+
+def expand_shape(shape: tuple[int, ...], sizes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape ``expand(*sizes)`` gives (``-1`` keeps a size); PyTorch's errors otherwise."""
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise RuntimeError(
+            f"expand(tensor of shape {list(shape)}, size={list(sizes)}): the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
+            f"({len(shape)})"
+        )
+    out = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                    f"non-existing dimension {i}"
+                )
+        elif s == -1:
+            s = shape[i - lead]
+        elif s != shape[i - lead] and shape[i - lead] != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size "
+                f"({shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                f"Tensor sizes: {list(shape)}"
+            )
+        out.append(s)
+    return tuple(out)
 
 

@@ -6,9 +6,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .dims import wrap_dim
 from .dtypes import as_data
 from .methods import index_arg as _index
 from .ops import Cat, Stack, Where
+from .ops.elementwise import Maximum, Minimum
 from .value import Value
 
 __all__ = [
@@ -47,38 +49,44 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Value:
     return _v(x).flatten(start_dim, end_dim)
 
 
-def _check_same_rank(name: str, values: Sequence[Value], axis: int, new_axis: bool) -> None:
+def _check_join(name: str, values: Sequence[Value], dim: int, new_axis: bool) -> int:
+    """PyTorch's checks for cat (``new_axis=False``) and stack; returns the wrapped dim."""
     if not values:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if new_axis:
+            raise RuntimeError("stack expects a non-empty TensorList")
+        raise ValueError("cat(): expected a non-empty list of Tensors")
     shapes = [v.shape for v in values]
-    if len({len(s) for s in shapes}) != 1:
-        raise RuntimeError(
-            f"{name}(): Tensors must have same number of dimensions: got shapes {shapes}"
-        )
-    ndim = len(shapes[0]) + (1 if new_axis else 0)
-    if not -ndim <= axis < ndim:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {axis})"
-        )
-    for s in shapes[1:]:
-        for i, (a, b) in enumerate(zip(shapes[0], s)):
-            if a != b and (new_axis or i != axis % len(s)):
+    if not new_axis:
+        for i, s in enumerate(shapes):
+            if not s:
                 raise RuntimeError(
-                    f"{name}(): Sizes of tensors must match except in dimension {axis}. Expected "
-                    f"size {a} but got size {b} for tensor number {shapes.index(s)} in the list "
-                    f"(shapes {shapes})"
-                    if not new_axis
-                    else f"stack expects each tensor to be equal size, but got {list(shapes[0])} "
-                    f"at entry 0 and {list(s)} at entry {shapes.index(s)}"
+                    f"zero-dimensional tensor (at position {i}) cannot be concatenated; "
+                    f"use stack() to join 0-d values, or unsqueeze(0) them first"
                 )
+    dim = wrap_dim(dim, len(shapes[0]) + (1 if new_axis else 0))
+    for i, s in enumerate(shapes[1:], start=1):
+        if new_axis and s != shapes[0]:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(shapes[0])} at entry 0 "
+                f"and {list(s)} at entry {i}"
+            )
+        if len(s) != len(shapes[0]):
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {len(shapes[0])} and {len(s)}"
+            )
+        for d, (a, b) in enumerate(zip(shapes[0], s)):
+            if a != b and d != dim:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {dim}. Expected size {a} but "
+                    f"got size {b} for tensor number {i} in the list (shapes {shapes})"
+                )
+    return dim
 
 
 def cat(values: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Value:
     """Join values along an existing axis."""
-    axis = dim if axis is None else axis
     vs = [_v(x) for x in values]
-    _check_same_rank("cat", vs, axis, new_axis=False)
-    return Cat.apply(*vs, axis=axis)
+    return Cat.apply(*vs, axis=_check_join("cat", vs, dim if axis is None else axis, new_axis=False))
 
 
 concatenate = cat
@@ -86,10 +94,8 @@ concatenate = cat
 
 def stack(values: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Value:
     """Join values of equal shape along a new axis."""
-    axis = dim if axis is None else axis
     vs = [_v(x) for x in values]
-    _check_same_rank("stack", vs, axis, new_axis=True)
-    return Stack.apply(*vs, axis=axis)
+    return Stack.apply(*vs, axis=_check_join("stack", vs, dim if axis is None else axis, new_axis=True))
 
 
 def where(condition: Any, x: Any, y: Any) -> Value:
@@ -101,13 +107,13 @@ def where(condition: Any, x: Any, y: Any) -> Value:
 
 
 def maximum(a: Any, b: Any) -> Value:
-    a, b = _v(a), _v(b)
-    return where(a._data >= b._data, a, b)
+    """Elementwise max; nan where either is nan; ties share the gradient evenly (as PyTorch)."""
+    return Maximum.apply(_v(a), b)
 
 
 def minimum(a: Any, b: Any) -> Value:
-    a, b = _v(a), _v(b)
-    return where(a._data <= b._data, a, b)
+    """Elementwise min; nan where either is nan; ties share the gradient evenly (as PyTorch)."""
+    return Minimum.apply(_v(a), b)
 
 
 def relu(x: Any) -> Value:

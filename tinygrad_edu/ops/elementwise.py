@@ -111,29 +111,53 @@ class Neg(Function):
         return -grad
 
 
+def _is_number(b: Any) -> bool:
+    return type(b) is int or type(b) is float
+
+
+def _pow_base_grad(grad: Any, a: Any, b: Any) -> Any:
+    """PyTorch's pow_backward: grad * b * a^(b-1), and exactly 0 where b == 0 (even at a = 0,
+    where the formula gives 0 * 0^-1 = nan). Elsewhere the formula already gives 0 at b == 0;
+    masking only where it would not keeps the second derivative d/db right there."""
+    if _is_number(b):
+        if b == 2:
+            return grad * 2 * a
+        if b == 0:
+            return Where.apply(grad, 0.0, cond=False)  # zeros, recorded under create_graph
+        return grad * b * Pow.apply(a, b - 1)
+    zero = np.asarray(b == 0) & (np.asarray(a == 0) | np.asarray(a != a))  # a != a: a is nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = grad * b * Pow.apply(a, b - 1)
+    return unbroadcast(Where.apply(0.0, out, cond=zero) if zero.any() else out, _shape(a))
+
+
+def _pow_exponent_grad(grad: Any, a: Any, b: Any) -> Any:
+    """PyTorch's pow_backward_exponent: grad * a^b * ln(a), and exactly 0 where a == 0 and
+    b >= 0 (there 0^b is flat or 0 * -inf = nan). A negative base gives nan, as in PyTorch."""
+    zero = np.logical_and(np.asarray(a == 0), np.asarray(b >= 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = grad * Pow.apply(a, b) * Log.apply(a)
+    return unbroadcast(Where.apply(0.0, out, cond=zero) if zero.any() else out, _shape(b))
+
+
 class Pow(Function):
     """z = a ** b, elementwise. ``a ** 2`` is computed as ``a * a``: faster, what numpy arrays
     do, and rounded as the blog posts' printed numbers (see docs/pytorch-differences.md)."""
 
-    derivative = ("dz/da = b * a^(b-1)", "dz/db = a^b * ln(a)   (ln(a) taken as 0 where a <= 0)")
+    derivative = ("dz/da = b * a^(b-1)   (0 where b = 0, as in PyTorch)",
+                  "dz/db = a^b * ln(a)   (0 where a = 0 and b >= 0; nan where a < 0)")
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a * a if (type(b) is int or type(b) is float) and b == 2 else a**b
+        return a * a if _is_number(b) and b == 2 else a**b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_values
         na, nb = ctx.needs_input_grad
-        square = (type(b) is int or type(b) is float) and b == 2
-        ga = None if not na else grad * 2 * a if square else unbroadcast(
-            grad * b * Pow.apply(a, b - 1), _shape(a))
-        if not nb:
-            return ga, None
-        positive = np.asarray(a > 0)
-        safe_a = a if positive.all() else Where.apply(a, 1.0, cond=positive)
-        return ga, unbroadcast(grad * Pow.apply(a, b) * Log.apply(safe_a), _shape(b))
+        return (_pow_base_grad(grad, a, b) if na else None,
+                _pow_exponent_grad(grad, a, b) if nb else None)
 
 
 class Exp(Function):
@@ -329,3 +353,50 @@ class Where(Function):
             unbroadcast(grad * c, sa) if na else None,
             unbroadcast(grad * ~c, sb) if nb else None,
         )
+
+
+def _share(a: Any, b: Any, dtype: Any) -> Any:
+    """a's share of the gradient of max(a, b): 1 where a > b or either is nan (nan reaches both,
+    as in PyTorch), 1/2 where a == b, 0 where a < b. b's share is ``_share(b, a)``; for min(a, b)
+    the shares swap."""
+    return _scalar(np.where(np.equal(a, b), 0.5, np.where(np.less(a, b), 0.0, 1.0)).astype(dtype))
+
+
+class Maximum(Function):
+    """z = max(a, b), elementwise; nan where a or b is nan."""
+
+    derivative = ("dz/da = 1 where a > b, 1/2 where a = b, 0 where a < b   (1 where either is nan)",
+                  "dz/db = 1 where b > a, 1/2 where a = b, 0 where b < a   (1 where either is nan)")
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.maximum(a, b)
+        dtype = out.dtype if out.dtype.kind == "f" else np.float64
+        ctx.shapes, ctx.shares = (_shape(a), _shape(b)), (_share(a, b, dtype), _share(b, a, dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (sa, sb), (wa, wb) = ctx.shapes, ctx.shares
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(grad * wa, sa) if na else None, unbroadcast(grad * wb, sb) if nb else None)
+
+
+class Minimum(Function):
+    """z = min(a, b), elementwise; nan where a or b is nan."""
+
+    derivative = ("dz/da = 1 where a < b, 1/2 where a = b, 0 where a > b   (1 where either is nan)",
+                  "dz/db = 1 where b < a, 1/2 where a = b, 0 where b > a   (1 where either is nan)")
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.minimum(a, b)
+        dtype = out.dtype if out.dtype.kind == "f" else np.float64
+        ctx.shapes, ctx.shares = (_shape(a), _shape(b)), (_share(b, a, dtype), _share(a, b, dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (sa, sb), (wa, wb) = ctx.shapes, ctx.shares
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(grad * wa, sa) if na else None, unbroadcast(grad * wb, sb) if nb else None)

@@ -6,25 +6,21 @@ from typing import Any
 
 import numpy as np
 
+from ..dims import wrap_dims
 from ..function import Function
 from .shape import BroadcastTo
 
 
 def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
-    """Normalise ``axis`` (None, int or tuple, negatives allowed) to a sorted tuple."""
-    if axis is None:
+    """Normalise ``axis`` (None, int or tuple, negatives allowed) to a sorted tuple of axes.
+
+    None and ``()`` mean every axis (as in PyTorch); out-of-range and repeated dims raise
+    PyTorch's errors (:func:`~tinygrad_edu.dims.wrap_dims`). A 0-d value accepts 0 and -1.
+    """
+    if axis is None or (isinstance(axis, (tuple, list)) and not axis):
         return tuple(range(ndim))
-    if isinstance(axis, (int, np.integer)):
-        axis = (axis,)
-    out = []
-    for a in axis:
-        if not -ndim <= a < max(ndim, 1):
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
-                f"{max(ndim, 1) - 1}], but got {a})"
-            )
-        out.append(a % ndim if ndim else 0)
-    return tuple(sorted(set(out)))
+    axes = wrap_dims(axis, ndim)
+    return tuple(sorted(axes)) if ndim else ()
 
 
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -67,22 +63,47 @@ class Mean(Function):
         return BroadcastTo.apply(grad.reshape(ctx.kept) / ctx.n, shape=ctx.shape)
 
 
+def _check_nonempty(name: str, shape: tuple[int, ...], axis: Any, axes: tuple[int, ...]) -> None:
+    """max/min of nothing has no value: PyTorch's errors for an empty reduction."""
+    if 0 not in shape:
+        return
+    if axis is None:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+            f"reduction dim with the 'dim' argument (got an empty value of shape {shape})."
+        )
+    for a in axes:
+        if shape[a] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {a} to have non-zero size.")
+
+
+def _extreme_weight(x: Any, kept: Any, axes: Any, pick_nan: bool) -> Any:
+    """Each element's share of the gradient: 1/k for each of the k elements equal to the result.
+
+    Where the result is nan, ``pick_nan`` gives the shares to the nan elements (PyTorch's max()
+    and max(dim)); without it no element equals nan, and the shares are 0/0 = nan (PyTorch's amax).
+    """
+    mask = x == kept
+    if pick_nan and np.result_type(x).kind == "f":
+        nan_kept = np.isnan(kept)
+        if nan_kept.any():
+            mask = np.where(nan_kept, np.isnan(x), mask)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = mask / np.sum(mask, axis=axes, keepdims=True)
+    return weight.astype(np.result_type(x)) if np.result_type(x).kind == "f" else weight
+
+
 class _Extremum(Function):
     """Shared by Max and Min: the gradient goes to the extreme elements, split evenly on ties.
     Subclasses set ``reduce`` (np.max or np.min)."""
 
     @classmethod
-    def _forward(cls, ctx, x, axis, keepdims):
+    def _forward(cls, ctx, x, axis, keepdims, pick_nan):
         shape = np.shape(x)
-        if 0 in shape:
-            raise RuntimeError(
-                f"{cls.__name__.lower()}(): Expected reduction dim to be specified for input.numel() "
-                f"== 0 (got an empty value of shape {shape})"
-            )
         axes = _axes(axis, len(shape))
+        _check_nonempty(cls.__name__.lower(), shape, axis, axes)
         kept = cls.reduce(x, axis=axes if shape else None, keepdims=True)
-        mask = x == kept
-        ctx.weight = mask / np.sum(mask, axis=axes if shape else None, keepdims=True)
+        ctx.weight = _extreme_weight(x, kept, axes if shape else None, pick_nan)
         ctx.kept = _kept_shape(shape, axes)
         out = kept if keepdims else kept.reshape(tuple(s for i, s in enumerate(shape) if i not in axes))
         return out[()] if type(out) is np.ndarray and not out.shape else out
@@ -93,24 +114,26 @@ class _Extremum(Function):
 
 
 class Max(_Extremum):
-    """z = max_i x_i."""
+    """z = max_i x_i (nan if any x_i is nan). ``pick_nan=False``: PyTorch's amax gradient."""
 
-    derivative = ('dz/dx_i = 1 where x_i is the max (1/k each for a k-way tie), else 0',)
+    derivative = ('dz/dx_i = 1 where x_i is the max (1/k each for a k-way tie; the nans if any), '
+                  'else 0',)
 
     reduce = staticmethod(np.max)
 
     @staticmethod
-    def forward(ctx, x, *, axis=None, keepdims=False):
-        return Max._forward(ctx, x, axis, keepdims)
+    def forward(ctx, x, *, axis=None, keepdims=False, pick_nan=True):
+        return Max._forward(ctx, x, axis, keepdims, pick_nan)
 
 
 class Min(_Extremum):
-    """z = min_i x_i."""
+    """z = min_i x_i (nan if any x_i is nan). ``pick_nan=False``: PyTorch's amin gradient."""
 
-    derivative = ('dz/dx_i = 1 where x_i is the min (1/k each for a k-way tie), else 0',)
+    derivative = ('dz/dx_i = 1 where x_i is the min (1/k each for a k-way tie; the nans if any), '
+                  'else 0',)
 
     reduce = staticmethod(np.min)
 
     @staticmethod
-    def forward(ctx, x, *, axis=None, keepdims=False):
-        return Min._forward(ctx, x, axis, keepdims)
+    def forward(ctx, x, *, axis=None, keepdims=False, pick_nan=True):
+        return Min._forward(ctx, x, axis, keepdims, pick_nan)

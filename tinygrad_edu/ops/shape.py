@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dims import check_index
 from ..function import Function, unbroadcast
 
 
@@ -72,6 +73,7 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, x, *, index):
         ctx.shape, ctx.index = np.shape(x), index
+        check_index(index, ctx.shape)  # PyTorch's IndexError wording (numpy says "axis")
         out = np.asarray(x)[index]
         return out[()] if type(out) is np.ndarray and not out.shape else out
 
