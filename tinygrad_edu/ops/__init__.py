@@ -1,6 +1,12 @@
 """The built-in ops, one module per family. Each op is a :class:`~tinygrad_edu.Function`."""
 
 from .cast import Cast
+from .conv import (
+    Conv2dFunction,
+    Conv2dWeightFunction,
+    ConvTranspose2dFunction,
+    MaxPool2dFunction,
+)
 from .elementwise import (
     Abs,
     Add,
@@ -22,6 +28,7 @@ from .elementwise import (
 )
 from .linalg import MatMul
 from .nn import LinearFunction, MSEFunction
+from .norm import Normalize
 from .reduce import Max, Mean, Min, Sum
 from .shape import BroadcastTo, Cat, GetItem, Permute, Reshape, ScatterAdd, SetItem, Stack
 
@@ -30,4 +37,6 @@ __all__ = [
     "LinearFunction", "Log", "MatMul", "Max", "Mean", "Min", "MSEFunction", "Mul", "Neg", "Permute",
     "Pow", "ReLU", "Reshape", "ScatterAdd", "SetItem", "Sigmoid", "Sin", "Sqrt", "Stack", "Sub",
     "Sum", "Tanh", "Where",
+    "Conv2dFunction", "ConvTranspose2dFunction", "Conv2dWeightFunction", "MaxPool2dFunction",
+    "Normalize",
 ]
