@@ -20,6 +20,7 @@ from .elementwise import (
     Tanh,
     Where,
 )
+from .index import Gather, ScatterAddDim
 from .linalg import MatMul
 from .nn import LinearFunction, MSEFunction
 from .reduce import Max, Mean, Min, Sum
@@ -31,3 +32,4 @@ __all__ = [
     "Pow", "ReLU", "Reshape", "ScatterAdd", "SetItem", "Sigmoid", "Sin", "Sqrt", "Stack", "Sub",
     "Sum", "Tanh", "Where",
 ]
+__all__ += ["Gather", "ScatterAddDim"]  # ops/index.py
