@@ -170,6 +170,8 @@ def linspace(
     i = np.arange(steps, dtype=np.float64)
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     data = np.where(i < steps // 2, start + i * step, end - (steps - 1 - i) * step)
+    if steps == 1:
+        data = np.array([float(start)])
     return _make(data, dtype, requires_grad, device)
 
 
