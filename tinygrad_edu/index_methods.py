@@ -115,7 +115,7 @@ class IndexMethods:
             value = value.to(self.dtype)
         else:
             value = np.asarray(value).astype(self.dtype)
-        _check_broadcast(self.shape, m.shape)
+        _check_broadcast(m.shape, self.shape)
         return Where.apply(value, self, cond=m)
 
     def masked_fill_(self, mask: Any, value: Any) -> Value:
@@ -169,13 +169,19 @@ class IndexMethods:
     def ge(self, other: Any) -> Value:
         return self >= other
 
-    def all(self, dim: Any = None, keepdim: bool = False) -> Value:
-        """True where every element (along ``dim``, or of the whole value) is nonzero."""
+    def all(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None, out: None = None) -> Value:
+        """True where every element (along ``dim``, or of the whole value) is nonzero (numpy's
+        ``axis``/``keepdims`` spelling too, so that ``np.all(v)`` works)."""
+        dim, keepdim = (dim, keepdim) if axis is None else (axis, bool(keepdims))
         dim = None if dim is None else check_dim(dim, self.ndim)
         return self._from_op(np.all(raw(self), axis=dim, keepdims=keepdim and dim is not None), None)
 
-    def any(self, dim: Any = None, keepdim: bool = False) -> Value:
-        """True where some element (along ``dim``, or of the whole value) is nonzero."""
+    def any(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None, out: None = None) -> Value:
+        """True where some element (along ``dim``, or of the whole value) is nonzero (numpy's
+        ``axis``/``keepdims`` spelling too, so that ``np.any(v)`` works)."""
+        dim, keepdim = (dim, keepdim) if axis is None else (axis, bool(keepdims))
         dim = None if dim is None else check_dim(dim, self.ndim)
         return self._from_op(np.any(raw(self), axis=dim, keepdims=keepdim and dim is not None), None)
 
