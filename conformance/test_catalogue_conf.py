@@ -10,6 +10,12 @@ import tinygrad_edu as tg  # noqa: E402
 from conformance.conftest import assert_same  # noqa: E402
 from tinygrad_edu.testing.catalogue import CATALOGUE  # noqa: E402
 from tinygrad_edu.testing.catalogue_conv import spread  # noqa: E402
+from tinygrad_edu.testing.catalogue_index import (  # noqa: E402
+    ADDMM_ALPHA,
+    ADDMM_BETA,
+    pattern_index,
+    pattern_mask,
+)
 
 F = torch.nn.functional
 
@@ -20,6 +26,13 @@ def _spread(x):
 
 def _rev(x):
     return x.permute(*reversed(range(x.ndim))) if x.ndim else x
+
+
+def _scatter_add(a, b):
+    """The catalogue's index has one column fewer than src; PyTorch 2.13 cannot differentiate a src
+    larger than the index (its backward returns the index's shape), so src is sliced first."""
+    idx = torch.tensor(pattern_index(a.shape[:-1] + (max(a.shape[-1] - 1, 1),), a.shape[-1]))
+    return a.scatter_add(-1, idx, b[..., : idx.shape[-1]])
 
 
 # PyTorch's spelling of each catalogue entry
@@ -85,6 +98,19 @@ TORCH = {
     "adaptive_avg_pool2d": lambda x: F.adaptive_avg_pool2d(x, (2, 3)),
     "batch_norm": lambda x, w, b: F.batch_norm(_spread(x), None, None, w, b, training=True),
     "layer_norm": lambda x, w, b: F.layer_norm(_spread(x), tuple(w.shape), w, b),
+    # catalogue_index.py
+    "gather": lambda x: x.gather(-1, torch.tensor(pattern_index(x.shape, x.shape[-1]))),
+    "scatter_add": lambda a, b: _scatter_add(a, b),
+    "masked_fill": lambda x: x.masked_fill(torch.tensor(pattern_mask(tuple(x.shape))), 0.5),
+    "index_select": lambda x: x.index_select(0, torch.tensor([x.shape[0] - 1, 0, 0])),
+    "sort_values": lambda x: x.sort(dim=-1, descending=True).values,
+    "topk_values": lambda x: x.topk(min(2, x.shape[-1]), largest=False).values,
+    "mm": torch.mm,
+    "bmm": torch.bmm,
+    "mv": torch.mv,
+    "dot": torch.dot,
+    "outer": torch.outer,
+    "addmm": lambda c, a, b: torch.addmm(c, a, b, beta=ADDMM_BETA, alpha=ADDMM_ALPHA),
 }
 
 UNARY = [(), (3,), (2, 3), (2, 1, 3)]
@@ -116,6 +142,17 @@ SHAPES = {
     "adaptive_avg_pool2d": [(2, 2, 5, 7), (1, 1, 1, 2), (1, 2, 4, 6)],
     "batch_norm": [((4, 3, 2, 3), (3,), (3,)), ((3, 2), (2,), (2,)), ((2, 2, 3), (2,), (2,))],
     "layer_norm": [((2, 3, 4), (3, 4), (3, 4)), ((5,), (5,), (5,)), ((2, 1, 3), (3,), (3,))],
+    "gather": [(3,), (2, 3), (2, 3, 2)],
+    "scatter_add": [((3,), (3,)), ((2, 3), (2, 3)), ((2, 1, 3), (2, 1, 3))],
+    "index_select": [(3,), (2, 3), (4, 2)],
+    "sort_values": [(3,), (2, 3), (2, 3, 2)],
+    "topk_values": [(3,), (2, 3), (2, 1, 4)],
+    "mm": [((2, 3), (3, 4)), ((1, 1), (1, 2))],
+    "bmm": [((2, 2, 3), (2, 3, 4)), ((1, 3, 1), (1, 1, 2))],
+    "mv": [((2, 3), (3,)), ((1, 1), (1,))],
+    "dot": [((3,), (3,)), ((1,), (1,))],
+    "outer": [((2,), (3,)), ((1,), (4,))],
+    "addmm": [((2, 4), (2, 3), (3, 4)), ((4,), (2, 3), (3, 4)), ((), (1, 2), (2, 1))],
 }
 
 

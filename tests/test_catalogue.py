@@ -16,6 +16,10 @@ from tinygrad_edu.testing.strategies import broadcastable_arrays
 
 CASES = {c.name: c for c in CATALOGUE}
 CONV_NAMES = ("conv", "max_pool", "avg_pool", "adaptive", "batch_norm", "layer_norm")
+# ops that take other shapes than the coverage check's defaults
+EXAMPLE_SHAPES = {"matmul": [(2, 3), (3, 2)], "mm": [(2, 3), (3, 2)], "bmm": [(2, 2, 3), (2, 3, 2)],
+                  "mv": [(2, 3), (3,)], "dot": [(3,), (3,)], "outer": [(2,), (3,)],
+                  "addmm": [(2, 2), (2, 3), (3, 2)]}
 
 
 def _kit_args(case):
@@ -75,6 +79,7 @@ def test_catalogue_covers_every_builtin_op():
             shapes = [(2, 3), (3, 2)]
         elif case.shapes is not None and case.name.startswith(CONV_NAMES):  # fixed-rank inputs
             shapes = list(find(case.shapes(), lambda _: True))
+        shapes = EXAMPLE_SHAPES.get(case.name, shapes)
         lo, hi = args["domain"] if len(args["domain"]) == 2 and np.isscalar(args["domain"][0]) \
             else args["domain"][0]
         vals = [tg.tensor(np.linspace(lo + 0.05, hi - 0.05, int(np.prod(s))).reshape(s) + 0.0123,

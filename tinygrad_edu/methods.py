@@ -18,6 +18,7 @@ from .device import Movable, device, parse_to_args
 from .dims import wrap_dim
 from .dtypes import format_data
 from .function import Function
+from .index_methods import IndexMethods
 from .ops import (
     Abs,
     Add,
@@ -44,6 +45,7 @@ from .ops import (
 )
 from .shape_methods import ShapeMethods, index_arg, pick, shape_arg
 from .state import GraphValue
+from .torch_types import Size, dtype_of_type_name, type_name
 
 if TYPE_CHECKING:
     from .value import Value
@@ -53,7 +55,7 @@ __all__ = ["zero_grad", "Methods", "MaxResult", "index_arg", "shape_arg"]
 _CPU = device("cpu")
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 
-class Methods(ShapeMethods, Movable):
+class Methods(IndexMethods, ShapeMethods, Movable):
     """PyTorch's Tensor methods beyond the autograd core (see the module docstring)."""
 
     __slots__ = ()
@@ -74,9 +76,9 @@ class Methods(ShapeMethods, Movable):
         return self.transpose(-2, -1)
 
     def size(self, dim: int | None = None) -> Any:
-        """The shape, or one axis of it (PyTorch's ``size``)."""
+        """The shape as a :class:`Size`, or one axis of it (PyTorch's ``size``)."""
         if dim is None:
-            return self.shape
+            return Size(self.shape)
         if self.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self.shape[wrap_dim(dim, self.ndim)]
@@ -237,6 +239,16 @@ class Methods(ShapeMethods, Movable):
         if self._rg and dtype.kind in "fc":
             return Cast.apply(self, dtype=dtype)
         return self._from_op(self._data.astype(dtype), None)
+
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
+        """``x.type()``: PyTorch's type name (``'torch.FloatTensor'`` for float32...).
+        ``x.type(dtype)``: cast, given a dtype, a name such as ``'torch.LongTensor'`` or a legacy
+        constructor such as ``LongTensor``."""
+        if dtype is None:
+            return type_name(self._data.dtype)
+        if isinstance(dtype, str) or getattr(dtype, "__name__", "").endswith("Tensor"):
+            dtype = dtype_of_type_name(dtype if isinstance(dtype, str) else dtype.__name__)
+        return self.to(dtype)
 
     def long(self) -> Value:
         return self.to(np.int64)

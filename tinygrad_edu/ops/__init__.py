@@ -26,6 +26,7 @@ from .elementwise import (
     Tanh,
     Where,
 )
+from .index import Gather, ScatterAddDim
 from .linalg import MatMul
 from .nn import LinearFunction, MSEFunction
 from .norm import Normalize
@@ -40,3 +41,4 @@ __all__ = [
     "Conv2dFunction", "ConvTranspose2dFunction", "Conv2dWeightFunction", "MaxPool2dFunction",
     "Normalize",
 ]
+__all__ += ["Gather", "ScatterAddDim"]  # ops/index.py
