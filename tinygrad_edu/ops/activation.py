@@ -57,10 +57,20 @@ def float_input(x: Any, name: str, dtype: Any = None) -> Any:
     return x
 
 
+def _dims(x: Any, dim: Any) -> tuple[int, ...] | None:
+    """Check ``dim`` (an int or a tuple) as PyTorch does; None for a 0-d input, which accepts
+    the dims -1 and 0 and is reduced as a whole."""
+    if np.ndim(x):
+        return _axes(dim, np.ndim(x))
+    for d in (dim,) if isinstance(dim, (int, np.integer)) else dim:
+        if d not in (-1, 0):
+            raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {d})")
+    return None
+
+
 def _dim(x: Any, dim: int) -> int | None:
-    """Check ``dim`` as PyTorch does; None for a 0-d input (reduce over everything)."""
-    (axis,) = _axes(dim, np.ndim(x))
-    return axis if np.ndim(x) else None
+    axes = _dims(x, dim)
+    return None if axes is None else axes[0]
 
 
 class LeakyReLU(Function):
@@ -217,7 +227,7 @@ class LogSumExp(Function):
 
     @staticmethod
     def forward(ctx, x, *, dim, keepdim=False):
-        axes = _axes(dim, np.ndim(x)) if np.ndim(x) else None
+        axes = _dims(x, dim)
         m = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
         m = np.where(np.isinf(m), 0, m).astype(np.result_type(x))  # PyTorch: an inf max counts as 0
         kept = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
