@@ -144,20 +144,21 @@ def _ce_vjp(weighted: bool, ignore: bool, eps: float) -> Any:
     return vjp
 
 
-def prob_pattern(n_classes: int) -> np.ndarray:
-    """1, 2, ..., C: multiplies the probability targets, so that they are never proportional to
-    softmax(x) for simple x (where the gradient would cancel to rounding noise)."""
-    return 1.0 + np.arange(n_classes)
+def prob_pattern(shape: tuple[int, ...]) -> np.ndarray:
+    """1, 2, ..., C along the class axis 1 of ``shape``: multiplies the probability targets, so
+    that they are never proportional to softmax(x) for simple x (where the gradient would cancel
+    to rounding noise)."""
+    return (1.0 + np.arange(shape[1])).reshape((-1,) + (1,) * (len(shape) - 2))
 
 
 def _ce_probs_vjp(u: Any, x: np.ndarray, t0: np.ndarray) -> tuple:
     """l = -sum(t log softmax(x)) / N with t = t0 * pattern: dl/dx = (p sum_c t - t) / N,
     dl/dt0 = -pattern log p / N."""
-    t = t0 * prob_pattern(x.shape[1])
+    t = t0 * prob_pattern(x.shape)
     p = _softmax(x, 1)
     n = x.size / x.shape[1]
     gx = (p * t.sum(axis=1, keepdims=True) - t) / n
-    return u * gx, -u * prob_pattern(x.shape[1]) * np.log(p) / n
+    return u * gx, -u * prob_pattern(x.shape) * np.log(p) / n
 
 
 def _bce_vjp(u: Any, x: np.ndarray, t: np.ndarray) -> tuple:
@@ -243,7 +244,7 @@ def nn_cases() -> list:
                lambda x: F.cross_entropy(x, class_targets(x.shape, True), weight=class_weights(x.shape[1]),
                                          label_smoothing=0.2),
                _ce_vjp(True, True, 0.2), shapes=lambda: _class_shapes().filter(lambda s: s[0][0] > 1)),
-        OpCase("cross_entropy_probs", lambda x, t: F.cross_entropy(x, t * prob_pattern(x.shape[1])),
+        OpCase("cross_entropy_probs", lambda x, t: F.cross_entropy(x, t * prob_pattern(x.shape)),
                _ce_probs_vjp, 2,
                domain=[(-3.0, 3.0), (0.0, 1.0)], shapes=lambda: _class_shapes(n=2)),
         OpCase("binary_cross_entropy", lambda x, t: F.binary_cross_entropy(x, t), _bce_vjp, 2,
