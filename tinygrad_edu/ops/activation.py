@@ -73,6 +73,15 @@ def _dim(x: Any, dim: int) -> int | None:
     return None if axes is None else axes[0]
 
 
+def _logsumexp_kept(x: Any, axes: Any) -> np.ndarray:
+    """max + log(sum(e^(x - max))) with keepdims; an infinite max counts as 0 (as in PyTorch), and
+    an empty or all -inf slice gives -inf without a warning."""
+    m = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
+    m = np.where(np.isinf(m), 0, m).astype(np.result_type(x))
+    with np.errstate(divide="ignore"):
+        return np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+
+
 class LeakyReLU(Function):
     """z = x if x > 0 else negative_slope * x."""
 
@@ -228,9 +237,7 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx, x, *, dim, keepdim=False):
         axes = _dims(x, dim)
-        m = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
-        m = np.where(np.isinf(m), 0, m).astype(np.result_type(x))  # PyTorch: an inf max counts as 0
-        kept = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        kept = _logsumexp_kept(x, axes)
         ctx.kept = kept.shape
         out = _scalar(kept if keepdim else kept.reshape(
             tuple(s for i, s in enumerate(np.shape(x)) if axes is not None and i not in axes)))
