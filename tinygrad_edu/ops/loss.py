@@ -50,6 +50,12 @@ class NLLLossFunction(Function):
         return grad.reshape(ctx.kept) * ctx.coef if ctx.reduction == "none" else grad * ctx.coef
 
 
+def _clamped_log(v):
+    """max(log v, -100), differentiable (PyTorch's clamp in binary_cross_entropy)."""
+    with np.errstate(divide="ignore"):
+        return Clamp.apply(Log.apply(v), min=-100)
+
+
 class BCEFunction(Function):
     """l = -(t max(log x, -100) + (1 - t) max(log(1 - x), -100)), elementwise (PyTorch's clamp)."""
 
@@ -59,14 +65,15 @@ class BCEFunction(Function):
     @staticmethod
     def forward(ctx, x, t):
         ctx.save_for_backward(x, t)
-        return (t - 1) * np.maximum(np.log1p(-x), -100) - t * np.maximum(np.log(x), -100)
+        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100
+            return (t - 1) * np.maximum(np.log1p(-x), -100) - t * np.maximum(np.log(x), -100)
 
     @staticmethod
     def backward(ctx, grad):
         x, t = ctx.saved_values
         nx, nt = ctx.needs_input_grad
         gx = grad * (x - t) / Clamp.apply((1 - x) * x, min=1e-12) if nx else None
-        gt = grad * (Clamp.apply(Log.apply(1 - x), min=-100) - Clamp.apply(Log.apply(x), min=-100))
+        gt = grad * (_clamped_log(1 - x) - _clamped_log(x))
         return gx, gt if nt else None
 
 
