@@ -133,6 +133,8 @@ def test_classification_loss_errors():
         (lambda: F.nll_loss(tg.zeros(2, 3, 4), tg.zeros(2, 5, dtype=tg.int64)), RuntimeError,
          r"Expected target size \[2, 4\], got \[2, 5\]"),
         (lambda: F.nll_loss(x, tg.zeros(3, 4, dtype=tg.int64)), RuntimeError, "multi-target not supported"),
+        (lambda: F.cross_entropy(x, tg.zeros(3, 4), ignore_index=1), RuntimeError,
+         "ignore_index is not supported for floating point target"),
     ]
     for call, kind, msg in cases:
         with pytest.raises(kind, match=msg):

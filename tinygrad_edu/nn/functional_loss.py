@@ -133,6 +133,8 @@ def cross_entropy(input: Value, target: Any, weight: Any = None, size_average: b
     w_b = None if w is None else w.reshape((-1,) + (1,) * (input.ndim - cdim - 1))
     logp = input.log_softmax(cdim)
     if tuple(np.shape(raw(target))) == input.shape:
+        if ignore_index != -100:
+            raise RuntimeError("ignore_index is not supported for floating point target")
         return _cross_entropy_probs(logp, target, w_b, cdim, reduction, label_smoothing)
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0.0:

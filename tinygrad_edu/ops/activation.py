@@ -21,7 +21,7 @@ __all__ = ["LeakyReLU", "ELU", "Erf", "GELU", "SiLU", "Softplus", "Softmax", "Lo
 
 _SQRT1_2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
-_TANH_K = math.sqrt(2 / math.pi)  # the tanh approximation of GELU: k (x + 0.044715 x^3)
+_TANH_K = math.sqrt(2) * (2 / math.sqrt(math.pi)) * 0.5  # sqrt(2/pi), rounded as PyTorch's kBeta
 _ERF = np.frompyfunc(math.erf, 1, 1)
 
 
@@ -143,15 +143,15 @@ class GELU(Function):
         ctx.save_for_backward(x)
         ctx.approximate = approximate
         if approximate == "tanh":
-            return x * 0.5 * (1 + np.tanh(_TANH_K * (x + 0.044715 * x * x * x)))
+            return 0.5 * x * (1 + np.tanh(_TANH_K * (x + 0.044715 * (x * x * x))))
         return x * 0.5 * (1 + erf(x * _SQRT1_2))
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         if ctx.approximate == "tanh":
-            t = Tanh.apply((x + x * x * x * 0.044715) * _TANH_K)
-            return grad * ((t + 1) * 0.5 + x * 0.5 * (1 - t * t) * _TANH_K * (x * x * 0.134145 + 1))
+            t = Tanh.apply((x + x * x * x * 0.044715) * _TANH_K)  # in PyTorch's order of rounding:
+            return grad * ((t + 1) * 0.5 + x * 0.5 * (1 - t * t) * ((x * x * (3 * 0.044715) + 1) * _TANH_K))
         cdf = (Erf.apply(x * _SQRT1_2) + 1) * 0.5
         return grad * (cdf + x * Exp.apply(x * x * -0.5) * _INV_SQRT_2PI)
 

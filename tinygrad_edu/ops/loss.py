@@ -50,6 +50,9 @@ class NLLLossFunction(Function):
         return grad.reshape(ctx.kept) * ctx.coef if ctx.reduction == "none" else grad * ctx.coef
 
 
+_EPS = float(np.float32(1e-12))  # PyTorch's EPSILON in the BCE backward is a float32 1e-12
+
+
 def _clamped_log(v):
     """max(log v, -100), differentiable (PyTorch's clamp in binary_cross_entropy)."""
     with np.errstate(divide="ignore"):
@@ -72,7 +75,7 @@ class BCEFunction(Function):
     def backward(ctx, grad):
         x, t = ctx.saved_values
         nx, nt = ctx.needs_input_grad
-        gx = grad * (x - t) / Clamp.apply((1 - x) * x, min=1e-12) if nx else None
+        gx = grad * (x - t) / Clamp.apply((1 - x) * x, min=_EPS) if nx else None
         gt = grad * (_clamped_log(1 - x) - _clamped_log(x))
         return gx, gt if nt else None
 
