@@ -326,7 +326,7 @@ def test_loss_module_reprs_buffers_and_legacy_arguments():
                       T.nn.BCELoss(size_average=True, reduce=True).reduction]
         ce = T.nn.CrossEntropyLoss(weight=f64(T, [1.0, 2.0]), label_smoothing=0.1)
         bl = T.nn.BCEWithLogitsLoss(pos_weight=f64(T, [2.0]))
-        plain = [T.nn.NLLLoss(), T.nn.BCELoss(), T.nn.L1Loss(), T.nn.SmoothL1Loss(), T.nn.HuberLoss(2.0)]
+        plain = [T.nn.NLLLoss(), T.nn.BCELoss(), T.nn.L1Loss(), T.nn.SmoothL1Loss(), T.nn.HuberLoss()]
         return {"legacy": legacy, "ce": (repr(ce), list(ce.state_dict())),
                 "bl": (repr(bl), list(bl.state_dict())), "reprs": [repr(m) for m in plain],
                 "reductions": [T.nn.HuberLoss().reduction, T.nn.SmoothL1Loss(reduction="sum").reduction]}
