@@ -17,7 +17,7 @@ __all__ = [
     "unsqueeze", "squeeze", "cat", "concatenate", "stack", "relu", "sigmoid", "tanh", "exp", "log",
     "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "where", "clamp", "pow",
     "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
-    "is_tensor",
+    "is_tensor", "softmax", "log_softmax", "logsumexp",
 ]
 
 
@@ -309,3 +309,15 @@ __all__ += [
     "masked_fill", "sort", "argsort", "topk", "argmax", "argmin", "eq", "ne", "lt", "le", "gt", "ge",
     "equal", "isclose", "allclose", "all_", "any_",
 ]
+
+
+def softmax(x: Any, dim: int, dtype: Any = None) -> Value:
+    return _v(x).softmax(dim, dtype)
+
+
+def log_softmax(x: Any, dim: int, dtype: Any = None) -> Value:
+    return _v(x).log_softmax(dim, dtype)
+
+
+def logsumexp(x: Any, dim: Any, keepdim: bool = False) -> Value:
+    return _v(x).logsumexp(dim, keepdim)

@@ -1,5 +1,6 @@
 """The built-in ops, one module per family. Each op is a :class:`~tinygrad_edu.Function`."""
 
+from .activation import ELU, GELU, Erf, LeakyReLU, LogSoftmax, LogSumExp, SiLU, Softmax, Softplus
 from .cast import Cast
 from .conv import (
     Conv2dFunction,
@@ -26,8 +27,10 @@ from .elementwise import (
     Tanh,
     Where,
 )
+from .embedding import EmbeddingFunction
 from .index import Gather, ScatterAddDim
 from .linalg import MatMul
+from .loss import BCEFunction, BCEWithLogitsFunction, HuberFunction, NLLLossFunction
 from .nn import LinearFunction, MSEFunction
 from .norm import Normalize
 from .reduce import Max, Mean, Min, Sum
@@ -40,5 +43,7 @@ __all__ = [
     "Sum", "Tanh", "Where",
     "Conv2dFunction", "ConvTranspose2dFunction", "Conv2dWeightFunction", "MaxPool2dFunction",
     "Normalize",
+    "LeakyReLU", "ELU", "Erf", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax", "LogSumExp",
+    "NLLLossFunction", "BCEFunction", "BCEWithLogitsFunction", "HuberFunction", "EmbeddingFunction",
 ]
 __all__ += ["Gather", "ScatterAddDim"]  # ops/index.py

@@ -222,3 +222,7 @@ CATALOGUE += CONV_CASES
 from .catalogue_index import INDEX_CASES  # noqa: E402 - it builds on OpCase above
 
 CATALOGUE += [OpCase(**case) for case in INDEX_CASES]
+
+from .catalogue_nn import nn_cases  # noqa: E402 - the nn entries (activations, softmax, losses)
+
+CATALOGUE += nn_cases()
