@@ -74,6 +74,10 @@ TORCH = {
     "sin": torch.sin,
     "cos": torch.cos,
     "where": lambda a, b: torch.where(a.detach() > 0, a, b),
+    "maximum": lambda a, b: torch.maximum(a, b + 0.1234567),
+    "minimum": lambda a, b: torch.minimum(a, b + 0.1234567),
+    "setitem": lambda a, b: _setitem(a, b),
+    "cast": lambda x: x.to(torch.float64),
     "sum": lambda x: x.sum(),
     "sum_axis_keepdim": lambda x: x.sum(dim=-1, keepdim=True),
     "sum_axis0": lambda x: x.sum(dim=0),
@@ -159,7 +163,14 @@ TORCH = {
 
 UNARY = [(), (3,), (2, 3), (2, 1, 3)]
 BINARY = [((), ()), ((2, 3), (2, 3)), ((2, 3), (3,)), ((1, 3), (2, 1)), ((), (2,)), ((2, 1, 3), (4, 1))]
+def _setitem(a, b):
+    out = a.clone()
+    out[0] = b[0]
+    return out
+
+
 SHAPES = {
+    "setitem": [((3,), (3,)), ((2, 3), (2, 3)), ((2, 2, 3), (2, 2, 3))],
     "sum_axis_keepdim": [(3,), (2, 3), (2, 3, 2)],
     "sum_axis0": [(3,), (2, 3), (2, 3, 2)],
     "mean_axis": [(3,), (2, 3), (2, 3, 2)],

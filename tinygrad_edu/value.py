@@ -252,14 +252,14 @@ class Value(Methods, GraphValue):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         check_inplace(self, "__setitem__")
-        index = index_arg(index)
+        index = index_arg(index, self.shape)
         if isinstance(value, Value) and value._rg and grad_mode.enabled:
             self._become(SetItem.apply(self.clone(), value, index=index))
         else:
             self._write(value._data if isinstance(value, Value) else value, index=index)
 
     def __getitem__(self, index: Any) -> Value:
-        index = index_arg(index)
+        index = index_arg(index, self.shape)
         data = self._data
         if type(data) is np.ndarray and not (self._rg and grad_mode.enabled) and is_basic_index(index):
             parts = index if isinstance(index, tuple) else (index,)

@@ -16,6 +16,8 @@ from .elementwise import (
     Div,
     Exp,
     Log,
+    Maximum,
+    Minimum,
     Mul,
     Neg,
     Pow,
@@ -38,7 +40,8 @@ from .shape import BroadcastTo, Cat, GetItem, Permute, Reshape, ScatterAdd, SetI
 
 __all__ = [
     "Abs", "Add", "BroadcastTo", "Cast", "Cat", "Clamp", "Cos", "Div", "Exp", "GetItem",
-    "LinearFunction", "Log", "MatMul", "Max", "Mean", "Min", "MSEFunction", "Mul", "Neg", "Permute",
+    "LinearFunction", "Log", "MatMul", "Max", "Maximum", "Mean", "Min", "Minimum", "MSEFunction",
+    "Mul", "Neg", "Permute",
     "Pow", "ReLU", "Reshape", "ScatterAdd", "SetItem", "Sigmoid", "Sin", "Sqrt", "Stack", "Sub",
     "Sum", "Tanh", "Where",
     "Conv2dFunction", "ConvTranspose2dFunction", "Conv2dWeightFunction", "MaxPool2dFunction",

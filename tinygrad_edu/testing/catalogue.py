@@ -8,43 +8,19 @@ hypothesis full-Jacobian check, a second-order check and an analytic check, with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
 from .. import toplevel as tf
 from ..nn import functional as F
 from ..ops import Cast, SetItem
+from .catalogue_conv import CONV_CASES
+from .catalogue_index import INDEX_CASES
+from .catalogue_nn import nn_cases
+from .opcase import OpCase, sum_to
 
 __all__ = ["OpCase", "CATALOGUE", "sum_to"]
-
-
-def sum_to(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Reference reduction of a broadcast gradient, written independently of ``unbroadcast``."""
-    g = np.asarray(g, dtype=np.float64)
-    while g.ndim > len(shape):
-        g = g.sum(axis=0)
-    for axis, size in enumerate(shape):
-        if size == 1 and g.shape[axis] != 1:
-            g = g.sum(axis=axis, keepdims=True)
-    return g
-
-
-@dataclass
-class OpCase:
-    name: str
-    fn: Callable[..., Any]
-    vjp: Callable[..., tuple]
-    n_inputs: int = 1
-    domain: Any = (-3.0, 3.0)
-    avoid: Sequence[float] = ()
-    margin: float = 1e-3
-    broadcast: bool = True
-    distinct: bool = False
-    shapes: Any = None  # a function returning a hypothesis strategy of shape tuples
-    twice: bool = True  # twice differentiable (where the math allows)
-    kwargs: dict = field(default_factory=dict)
 
 
 def _unary(f: Callable[[np.ndarray], np.ndarray]) -> Callable[..., tuple]:
@@ -108,6 +84,9 @@ def _extremum_vjp(pick: Callable) -> Callable[..., tuple]:
         return (g,)
 
     return vjp
+
+
+_TIE = 0.1234567
 
 
 def _setitem_vjp(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
@@ -200,6 +179,11 @@ CATALOGUE: list[OpCase] = [
     OpCase("getitem_repeated", lambda x: x[[0, 1, 0]],
            lambda u, x: _getitem_vjp(np.array([0, 1, 0]))(u, x),
            shapes=lambda: _shapes_min1(min_side=2)),
+    # the odd offset keeps hypothesis's simple numbers (0, 1, 0.5) off the tie a == b + c
+    OpCase("maximum", lambda a, b: tf.maximum(a, b + _TIE), _binary(lambda a, b: (a > b + _TIE) * 1.0,
+                                                                     lambda a, b: (b + _TIE > a) * 1.0), 2),
+    OpCase("minimum", lambda a, b: tf.minimum(a, b + _TIE), _binary(lambda a, b: (a < b + _TIE) * 1.0,
+                                                                     lambda a, b: (b + _TIE < a) * 1.0), 2),
     OpCase("setitem", lambda a, b: SetItem.apply(a, b[0], index=0), _setitem_vjp, 2,
            broadcast=False, shapes=lambda: _shapes_min1(2)),
     OpCase("cast", lambda x: Cast.apply(x, dtype=np.float64), lambda u, x: (u * 1.0,)),
@@ -216,13 +200,10 @@ CATALOGUE: list[OpCase] = [
            lambda u, a, b: (u * 2 * (a - b), -u * 2 * (a - b)), 2, broadcast=False),
 ]
 
-from .catalogue_conv import CONV_CASES  # noqa: E402  (it imports OpCase from here)
 
 CATALOGUE += CONV_CASES
-from .catalogue_index import INDEX_CASES  # noqa: E402 - it builds on OpCase above
 
 CATALOGUE += [OpCase(**case) for case in INDEX_CASES]
 
-from .catalogue_nn import nn_cases  # noqa: E402 - the nn entries (activations, softmax, losses)
 
 CATALOGUE += nn_cases()

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..nn import functional as F
 from ..ops.conv import Conv2dWeightFunction, ConvGeometry, ConvTranspose2dFunction
-from .catalogue import OpCase
+from .opcase import OpCase
 
 __all__ = ["CONV_CASES", "spread"]
 

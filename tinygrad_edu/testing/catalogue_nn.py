@@ -17,6 +17,7 @@ import numpy as np
 from ..nn import functional as F
 from ..ops import Erf
 from ..value import Value
+from .opcase import OpCase
 
 __all__ = ["nn_cases", "class_targets", "class_weights", "l1_shift", "huber_shift", "embedding_indices",
            "prob_pattern"]
@@ -209,10 +210,7 @@ def _t(a: np.ndarray) -> Value:
 
 
 def nn_cases() -> list:
-    """The entries (built on call: catalogue.py imports this module at its end, so OpCase is
-    imported here, late, to keep either import order working)."""
-    from .catalogue import OpCase
-
+    """The nn entries of the catalogue."""
     return [
         OpCase("leaky_relu", lambda x: F.leaky_relu(x, 0.1),
                lambda u, x: (u * np.where(x > 0, 1.0, 0.1),), avoid=(0.0,)),
