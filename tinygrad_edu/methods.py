@@ -106,8 +106,9 @@ class Methods(IndexMethods, ShapeMethods, ConversionMethods):
         self._name = label
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
+    def shape(self) -> Size:
+        """The shape, a tuple that prints as ``torch.Size([2, 3])``."""
+        return Size(self._data.shape)
 
     @property
     def dtype(self) -> np.dtype:
