@@ -24,8 +24,8 @@ LANGS = ("en", "zh")
 @dataclass(frozen=True)
 class Post:
     """A blog post as our copy of it names it. None of the scraped copies keeps the post's own
-    address, so ``url`` is the closest address the copy gives (or None) and ``source`` says
-    where the copy comes from."""
+    address: ``url`` is the closest address the copy gives (the author's blog, or None), and the
+    ``source`` texts say where the copy comes from (and hold that address)."""
 
     seed: str
     title: str  # the original, Chinese title
@@ -41,8 +41,9 @@ class Post:
 POSTS = {
     "000": Post("000", "梯度下降和随机梯度下降SGD的数学表达式及PyTorch代码实现",
                 "Gradient descent and SGD: the math and the PyTorch code",
-                "William Baker, 2021-11-24 (a repost; the original is on the author's CSDN blog)",
-                "William Baker,2021-11-24(转载稿;原文在作者的 CSDN 博客)",
+                "William Baker, 2021-11-24 (a repost; the original is on the author's CSDN blog, "
+                "https://blog.csdn.net/weixin_43051346)",
+                "William Baker,2021-11-24(转载稿;原文在作者的 CSDN 博客 https://blog.csdn.net/weixin_43051346 )",
                 "https://blog.csdn.net/weixin_43051346"),
     "001": Post("001", "梯度下降算法", "The gradient descent algorithm",
                 "a CSDN blog post (its tip box names zeon3paang); our copy keeps no address",
@@ -83,10 +84,9 @@ def tr(lang: str, en: str, zh: str) -> str:
 def post_header(seed: str, lang: str) -> str:
     """One line naming the blog post an example follows: its title, where it comes from, our page."""
     post = POSTS[seed]
-    url = f" {post.url}" if post.url else ""
     if lang == "zh":
-        return f"原文(种子 {seed}):《{post.title}》,{post.source_zh}{url}。本站讲解:{post.page(lang)}"
-    return (f"Blog post (seed {seed}): 《{post.title}》 (\"{post.title_en}\"), {post.source_en}{url}. "
+        return f"原文(种子 {seed}):《{post.title}》,{post.source_zh}。本站讲解:{post.page(lang)}"
+    return (f"Blog post (seed {seed}): 《{post.title}》 (\"{post.title_en}\"), {post.source_en}. "
             f"Our page: {post.page(lang)}")
 
 
