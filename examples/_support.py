@@ -43,7 +43,8 @@ POSTS = {
                 "Gradient descent and SGD: the math and the PyTorch code",
                 "William Baker, 2021-11-24 (a repost; the original is on the author's CSDN blog, "
                 "https://blog.csdn.net/weixin_43051346)",
-                "William Baker,2021-11-24(转载稿;原文在作者的 CSDN 博客 https://blog.csdn.net/weixin_43051346 )",
+                "William Baker,2021-11-24(转载稿;原文在作者的 CSDN 博客 "
+                "https://blog.csdn.net/weixin_43051346 )",
                 "https://blog.csdn.net/weixin_43051346"),
     "001": Post("001", "梯度下降算法", "The gradient descent algorithm",
                 "a CSDN blog post (its tip box names zeon3paang); our copy keeps no address",

@@ -11,7 +11,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 # shared/ lies beside the main checkout; a git worktree may sit deeper
-SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "seeds").exists()), ROOT.parent / "shared")
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "seeds").exists()),
+              ROOT.parent / "shared")
 SEEDS = SHARED / "seeds"
 REFERENCE = SHARED / "reference" / "outputs"
 sys.path.insert(0, str(EXAMPLES))

@@ -11,7 +11,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PORTED = ROOT / "examples" / "ported"
 # shared/ lies beside the main checkout; a git worktree may sit deeper
-SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "reference").exists()), ROOT.parent / "shared")
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "reference").exists()),
+              ROOT.parent / "shared")
 REFERENCE = SHARED / "reference" / "blog_scripts"
 
 IMPORTS = {
