@@ -1,6 +1,10 @@
-"""What every example shares: its command line, the output folder, optional matplotlib and tqdm.
+"""What every example shares: its command line (--out, --lang), the output folder, the blog post it
+follows, optional matplotlib and tqdm.
 
 The examples run without matplotlib or tqdm; they then say how to get plots and progress bars.
+``--lang zh`` prints the commentary in Chinese; the numbers (and the posts' own Chinese output
+lines) are the same in both languages. Plots keep English labels: matplotlib's default fonts
+have no Chinese glyphs.
 """
 
 from __future__ import annotations
@@ -9,23 +13,92 @@ import argparse
 import os
 import pathlib
 import sys
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 DEFAULT_OUT = pathlib.Path(__file__).resolve().parent / "out"
 INSTALL_HINT = 'pip install -e ".[examples]"'
+LANGS = ("en", "zh")
 
 
-def parse_args(description: str, argv: list[str] | None = None, fast_help: str | None = None
-               ) -> argparse.Namespace:
+@dataclass(frozen=True)
+class Post:
+    """A blog post as our copy of it names it. None of the scraped copies keeps the post's own
+    address: ``url`` is the closest address the copy gives (the author's blog, or None), and the
+    ``source`` texts say where the copy comes from (and hold that address)."""
+
+    seed: str
+    title: str  # the original, Chinese title
+    title_en: str  # our English rendering of it
+    source_en: str
+    source_zh: str
+    url: str | None = None
+
+    def page(self, lang: str) -> str:
+        return f"docs/blogs/seed-{self.seed}{'.zh' if lang == 'zh' else ''}.md"
+
+
+POSTS = {
+    "000": Post("000", "梯度下降和随机梯度下降SGD的数学表达式及PyTorch代码实现",
+                "Gradient descent and SGD: the math and the PyTorch code",
+                "William Baker, 2021-11-24 (a repost; the original is on the author's CSDN blog, "
+                "https://blog.csdn.net/weixin_43051346)",
+                "William Baker,2021-11-24(转载稿;原文在作者的 CSDN 博客 "
+                "https://blog.csdn.net/weixin_43051346 )",
+                "https://blog.csdn.net/weixin_43051346"),
+    "001": Post("001", "梯度下降算法", "The gradient descent algorithm",
+                "a CSDN blog post (its tip box names zeon3paang); our copy keeps no address",
+                "CSDN 博客文章(打赏栏署名 zeon3paang);存档未保留网址"),
+    "002": Post("002", "Pytorch系列笔记(三)", "PyTorch notes, part 3",
+                "a CSDN blog post on lecture 3 of 《PyTorch深度学习实践》; our copy keeps no address",
+                "CSDN 博客文章,讲的是《PyTorch深度学习实践》第 3 讲;存档未保留网址"),
+    "003": Post("003", "6.5 小批量梯度下降法", "6.5 Mini-batch gradient descent",
+                "梗直哥丶, 2023-02-22 (a repost on a prose site); our copy keeps no address",
+                "梗直哥丶,2023-02-22(散文网上的转载);存档未保留网址"),
+    "004": Post("004", "Pytorch 梯度下降算法【1/9】随机梯度下降(Stochastic Gradient Descent, SGD)",
+                "PyTorch gradient descent algorithms [1/9]: stochastic gradient descent (SGD)",
+                "林欣 (Lin Xin), HUAWEI CLOUD community, 2023-07-25; our copy keeps no address",
+                "林欣,华为云社区,2023-07-25;存档未保留网址"),
+}
+
+
+def parse_args(description: str, argv: list[str] | None = None, fast_help: str | None = None,
+               extra: Any = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--out", default=os.environ.get("TINYGRAD_EDU_OUT", str(DEFAULT_OUT)),
-                   help="folder for the PNG plots (default: examples/out)")
+                   help="folder for the plots (default: examples/out)")
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="language of the commentary: en (default) or zh; the numbers are the same")
+    p.add_argument("--no-post", action="store_true", help=argparse.SUPPRESS)  # the tour names it once
     if fast_help:
         p.add_argument("--fast", action="store_true", help=fast_help)
+    if extra:
+        extra(p)
     return p.parse_args(argv)
 
 
-def pyplot() -> Any:
+def tr(lang: str, en: str, zh: str) -> str:
+    """The commentary in the chosen language."""
+    return zh if lang == "zh" else en
+
+
+def post_header(seed: str, lang: str) -> str:
+    """One line naming the blog post an example follows: its title, where it comes from, our page."""
+    post = POSTS[seed]
+    if lang == "zh":
+        return f"原文(种子 {seed}):《{post.title}》,{post.source_zh}。本站讲解:{post.page(lang)}"
+    return (f"Blog post (seed {seed}): 《{post.title}》 (\"{post.title_en}\"), {post.source_en}. "
+            f"Our page: {post.page(lang)}")
+
+
+def announce(args: argparse.Namespace, seed: str) -> None:
+    """Print the post's header, unless the tour already did."""
+    if not args.no_post:
+        print(post_header(seed, args.lang))
+        print()
+
+
+def pyplot(lang: str = "en") -> Any:
     """matplotlib.pyplot with a file-only backend, or None (and a hint) when it is missing."""
     try:
         import matplotlib
@@ -33,12 +106,13 @@ def pyplot() -> Any:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print(f"(matplotlib is not installed, so no plot; for plots: {INSTALL_HINT})")
+        print(tr(lang, f"(matplotlib is not installed, so no plot; for plots: {INSTALL_HINT})",
+                 f"(没有安装 matplotlib,所以不画图;要画图请运行:{INSTALL_HINT})"))
         return None
     return plt
 
 
-def save(fig: Any, out: str, name: str) -> pathlib.Path:
+def save(fig: Any, out: str, name: str, lang: str = "en") -> pathlib.Path:
     folder = pathlib.Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -46,35 +120,38 @@ def save(fig: Any, out: str, name: str) -> pathlib.Path:
     import matplotlib.pyplot as plt
 
     plt.close(fig)
-    print(f"plot written: {path}")
+    print(tr(lang, f"plot written: {path}", f"图已保存:{path}"))
     return path
 
 
-def plot_curve(out: str, name: str, xs: list, ys: list, ylabel: str, title: str) -> None:
+def plot_curve(out: str, name: str, xs: list, ys: list, ylabel: str, title: str, lang: str = "en",
+               xlabel: str = "Epoch", logy: bool = False) -> None:
     """One line plot of a loss against epochs, labelled like the post's, saved as out/name."""
-    plt = pyplot()
+    plt = pyplot(lang)
     if plt:
         fig = plt.figure()
         plt.plot(xs, ys)
+        if logy:
+            plt.yscale("log")
         plt.ylabel(ylabel)
-        plt.xlabel("Epoch")
+        plt.xlabel(xlabel)
         plt.title(title)
-        save(fig, out, name)
+        save(fig, out, name, lang)
 
 
-def progress(iterable: Iterable, desc: str, total: int) -> Iterable:
-    """A tqdm bar labelled like the post's, or plain progress lines without tqdm."""
+def progress(iterable: Iterable, desc: str, total: int, unit: str = "epoch", lang: str = "en") -> Iterable:
+    """A tqdm bar, or plain progress lines without tqdm."""
     try:
         from tqdm import tqdm
     except ImportError:
-        return _plain_progress(iterable, desc, total)
-    return tqdm(iterable, desc=desc, total=total, leave=True, unit=" epoch", file=sys.stderr)
+        return _plain_progress(iterable, desc, total, unit, lang)
+    return tqdm(iterable, desc=desc, total=total, leave=True, unit=f" {unit}", file=sys.stderr)
 
 
-def _plain_progress(iterable: Iterable, desc: str, total: int) -> Iterable:
-    step = max(total // 4, 1)
+def _plain_progress(iterable: Iterable, desc: str, total: int, unit: str, lang: str) -> Iterable:
+    every = max(total // 4, 1)
+    hint = tr(lang, f"tqdm not installed: {INSTALL_HINT}", f"没有安装 tqdm:{INSTALL_HINT}")
     for i, item in enumerate(iterable):
-        if i % step == 0 or i == total - 1:
-            print(f"{desc}: {i + 1}/{total} epoch (tqdm not installed: {INSTALL_HINT})",
-                  file=sys.stderr)
+        if i % every == 0 or i == total - 1:
+            print(f"{desc}: {i + 1}/{total} {unit} ({hint})", file=sys.stderr)
         yield item

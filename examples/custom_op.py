@@ -9,7 +9,7 @@ differentiable for free. See docs/extending.md for the step-by-step guide.
 from __future__ import annotations
 
 import numpy as np
-from _support import parse_args
+from _support import parse_args, pyplot, save, tr
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
@@ -47,11 +47,13 @@ class Softplus1D(nn.Module):
         return self.out(softplus(self.hidden(x)))
 
 
-def train(steps: int = 300) -> list[float]:
-    tg.manual_seed(0)
+def train(steps: int = 300, model: Softplus1D | None = None) -> list[float]:
+    """Fit sin(x) on [-3, 3]; a model passed in is trained in place (seed it yourself)."""
+    if model is None:
+        tg.manual_seed(0)
+        model = Softplus1D()
     x = tg.linspace(-3, 3, 64).unsqueeze(1)
     y = x.sin()
-    model = Softplus1D()
     opt = tg.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     losses = []
     for _ in range(steps):
@@ -63,31 +65,57 @@ def train(steps: int = 300) -> list[float]:
     return losses
 
 
-def verify() -> None:
+def verify(lang: str = "en") -> None:
     """check_op from the dev extra (hypothesis); gradcheck at fixed points otherwise."""
     try:
         from tinygrad_edu.testing import check_op
 
         check_op(softplus, domain=(-6.0, 6.0), max_examples=30)
         check_op(softplus, domain=(-6.0, 6.0), higher_order=True, max_examples=10)
-        print("check_op(softplus): first and second derivatives agree with central differences "
-              "over 30 + 10 hypothesis examples (shapes from 0-d to 3-d)")
+        print(tr(lang, "check_op(softplus): first and second derivatives agree with central differences "
+                       "over 30 + 10 hypothesis examples (shapes from 0-d to 3-d)",
+                 "check_op(softplus):一阶和二阶导数在 30 + 10 个 hypothesis 例子上都与中心差分一致"
+                 "(形状从 0 维到 3 维)"))
     except ImportError:
         from tinygrad_edu.testing import gradcheck, gradgradcheck
 
         x = tg.tensor(np.linspace(-4, 4, 7), requires_grad=True)
         assert gradcheck(softplus, [x]) and gradgradcheck(softplus, [x])
-        print("gradcheck and gradgradcheck(softplus) pass at 7 points "
-              '(install the dev extra for the hypothesis search: pip install -e ".[dev]")')
+        print(tr(lang, "gradcheck and gradgradcheck(softplus) pass at 7 points "
+                       '(install the dev extra for the hypothesis search: pip install -e ".[dev]")',
+                 "gradcheck 和 gradgradcheck(softplus) 在 7 个点上通过"
+                 '(要用 hypothesis 搜索,请安装 dev 依赖:pip install -e ".[dev]")'))
 
 
 def main(argv: list[str] | None = None) -> None:
-    parse_args("A custom op (softplus) used in a model and verified", argv)
-    losses = train()
-    print(f"a 1-16-1 softplus network fitting sin(x): loss {losses[0]:.4f} -> {losses[-1]:.4f} "
-          f"in {len(losses)} SGD steps")
-    verify()
-
+    args = parse_args("A custom op (softplus) used in a model and verified", argv)
+    tg.manual_seed(0)
+    model = Softplus1D()
+    losses = train(model=model)
+    print(tr(args.lang, f"a 1-16-1 softplus network fitting sin(x): loss {losses[0]:.4f} -> {losses[-1]:.4f} "
+                        f"in {len(losses)} SGD steps",
+             f"用 softplus 作激活函数的 1-16-1 网络拟合 sin(x):loss {losses[0]:.4f} -> {losses[-1]:.4f},"
+             f"共 {len(losses)} 步 SGD"))
+    verify(args.lang)
+    plt = pyplot(args.lang)
+    if plt:
+        x = tg.linspace(-3, 3, 200).unsqueeze(1)
+        with tg.no_grad():
+            pred = model(x).numpy()[:, 0]
+        xs = x.numpy()[:, 0]
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
+        fig.subplots_adjust(wspace=0.25)
+        ax1.plot(xs, np.sin(xs), color="red", linewidth=3, alpha=0.5, label="sin(x), the target")
+        ax1.plot(xs, pred, color="tab:blue", label="the softplus network")
+        ax1.plot(xs, np.logaddexp(0, xs), color="gray", linestyle=":", label="softplus(x) itself")
+        ax1.set_xlabel("x")
+        ax1.set_ylabel("y")
+        ax1.legend()
+        ax2.semilogy(range(1, len(losses) + 1), losses)
+        ax2.set_xlabel("SGD step")
+        ax2.set_ylabel("MSE loss (log scale)")
+        fig.suptitle("custom_op: a 1-16-1 network with the new softplus op fits sin(x)")
+        save(fig, args.out, "custom_op_softplus.png", args.lang)
 
 if __name__ == "__main__":
     main()

@@ -14,7 +14,7 @@ anyway. That is why deep learning walks downhill instead.
 from __future__ import annotations
 
 import numpy as np
-from _support import parse_args, pyplot, save
+from _support import announce, parse_args, pyplot, save, tr
 from s001_quadratic_sgd import X, Y
 from s001_quadratic_sgd import train as train_sgd
 
@@ -44,19 +44,26 @@ def newton(w0, steps: int = 2):
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args("Seed 001: Newton's method vs gradient descent", argv)
+    announce(args, "001")
+    lang = args.lang
     w0 = [1.0, 0.0, -1.0]  # the post's starting weights
     w, history, H = newton(w0)
-    print("Hessian of the loss at the start (from autograd, create_graph=True):")
+    print(tr(lang, "Hessian of the loss at the start (from autograd, create_graph=True):",
+             "起点处 loss 的黑塞矩阵(Hessian,由自动微分在 create_graph=True 下求得):"))
     print(np.array2string(H, precision=4))
-    print(f"Newton, step 0: loss {history[0]:.6f}")
-    print(f"Newton, step 1: loss {history[1]:.3e}, w1={w[0]:.12f} w2={w[1]:.12f} w3={w[2]:.12f}")
-    print(f"Newton, step 2: loss {history[2]:.3e} (nothing left to gain: step 1 was exact)")
+    step = tr(lang, "Newton, step", "牛顿法,第")
+    after = tr(lang, "", " 步")
+    print(f"{step} 0{after}: loss {history[0]:.6f}")
+    print(f"{step} 1{after}: loss {history[1]:.3e}, w1={w[0]:.12f} w2={w[1]:.12f} w3={w[2]:.12f}")
+    print(f"{step} 2{after}: loss {history[2]:.3e} " + tr(lang, "(nothing left to gain: step 1 was exact)",
+                                                          "(已无可改进:第 1 步就是精确解)"))
     epoch_losses = []
     epoch, w1, w2, w3 = train_sgd(log=lambda line: epoch_losses.append(float(line.split()[-1])))
-    print(f"The post's per-sample SGD: {epoch + 1} epochs ({100 * (epoch + 1)} updates) to reach "
-          f"loss {epoch_losses[-1]:.6f}, w1={w1:.6f} w2={w2:.6f} w3={w3:.6f}")
+    print(tr(lang, f"The post's per-sample SGD: {epoch + 1} epochs ({100 * (epoch + 1)} updates) to reach ",
+             f"原文的逐样本 SGD:用了 {epoch + 1} 轮({100 * (epoch + 1)} 次更新)才到达 ")
+          + f"loss {epoch_losses[-1]:.6f}, w1={w1:.6f} w2={w2:.6f} w3={w3:.6f}")
     assert history[1] < 1e-20 and np.allclose(w, [2.0, 3.0, 4.0], atol=1e-9)
-    plt = pyplot()
+    plt = pyplot(lang)
     if plt:
         fig = plt.figure()
         plt.semilogy(range(1, len(epoch_losses) + 1), epoch_losses, label="SGD (the post), per epoch")
@@ -65,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         plt.ylabel("Loss")
         plt.title("Seed 001: one Newton step solves the quadratic fit; SGD takes 50 epochs")
         plt.legend()
-        save(fig, args.out, "newton_vs_gd.png")
+        save(fig, args.out, "newton_vs_gd.png", lang)
 
 
 if __name__ == "__main__":

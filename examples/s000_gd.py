@@ -8,17 +8,20 @@ formula runs alongside it; the two must agree at every epoch, to the last bit.
 Why backward on the *sum*, then divide by N: the post adds the N terms first and divides last.
 The gradient of the sum, divided by N, is that same arithmetic, so every printed number is the
 post's. (The gradient of the mean scales each term by 1/N first; mathematically equal, it can
-differ in the last bit at some epochs. See docs/blogs/gd-and-sgd.md.)
+differ in the last bit at some epochs. See docs/blogs/seed-000.md.)
 """
 
 from __future__ import annotations
 
-from _support import parse_args, plot_curve
+from _support import announce, parse_args, plot_curve, tr
 
 import tinygrad_edu as tg
 
 X_DATA = [1.0, 2.0, 3.0]
 Y_DATA = [2.0, 4.0, 6.0]
+CHECKED_EN = ("(backward() gave the post's hand-derived gradient at every one of the 100 epochs, "
+              "digit for digit: an assert checks each one.)")
+CHECKED_ZH = "(100 轮中的每一轮,backward() 算出的梯度都与原文手推公式的结果逐位相同:每轮都有 assert 检查。)"
 
 
 def hand_gradient(w: float, xs: list[float], ys: list[float]) -> float:
@@ -47,6 +50,7 @@ def train_gd(epochs: int = 100, lr: float = 0.01, w0: float = 1.0):
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args("Seed 000: gradient descent on y = w*x", argv)
+    announce(args, "000")
     w = 1.0
     print(f"训练前的输入值x:{4.0}, 训练前的预测值:{w * 4.0}\n")
     print("***************************开始训练***************************")
@@ -57,7 +61,9 @@ def main(argv: list[str] | None = None) -> None:
         costs.append(cost)
     print("***************************训练结束***************************\n")
     print(f"训练后的输入值x:{4.0}, 训练后的预测值:{w * 4}")
-    plot_curve(args.out, "s000_gd.png", epochs, costs, "Cost", "Seed 000: gradient descent on y = w*x")
+    print(tr(args.lang, CHECKED_EN, CHECKED_ZH))
+    plot_curve(args.out, "s000_gd.png", epochs, costs, "Cost", "Seed 000: gradient descent on y = w*x",
+               args.lang)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ are checked against backward() at every step. It stops after 50 epochs with the 
 
 from __future__ import annotations
 
-from _support import parse_args, pyplot, save
+from _support import announce, parse_args, pyplot, save, tr
 
 import tinygrad_edu as tg
 
@@ -44,19 +44,28 @@ def train(lr: float = 0.1, max_epochs: int = 1000, log=print):
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args("Seed 001: per-sample SGD fit of 2x^2 + 3x + 4", argv)
+    announce(args, "001")
     epoch, w1, w2, w3 = train()
     print(f"训练后权重:w1:{w1} w2:{w2} w3:{w3}")
-    print(f"(stopped after {epoch + 1} epochs: epoch loss below 1e-4)")
-    plt = pyplot()
+    print(tr(args.lang, f"(stopped after {epoch + 1} epochs: epoch loss below 1e-4)",
+             f"(训练 {epoch + 1} 轮后停止:这一轮的平均 loss 已低于 1e-4)"))
+    print(tr(args.lang, "(The weights are not yet 2, 3, 4: the stopping rule fires first. At every step "
+                        "backward() gave the post's three hand-derived gradients exactly.)",
+             "(权重还没有到 2、3、4:停止条件先触发了。每一步 backward() 算出的三个梯度都与原文手推的"
+             "公式完全相同。)"))
+    plt = pyplot(args.lang)
     if plt:
         Yp = [w1 * x**2 + w2 * x + w3 for x in X]  # predictions of the trained model
         fig = plt.figure()
-        plt.scatter(X, Y, color="red", label="data: 2x^2 + 3x + 4")
-        plt.scatter(X, Yp, label="fit")
+        plt.plot(X, Yp, color="tab:blue", linewidth=2, label=f"fit: {w1:.3f}x^2 + {w2:.3f}x + {w3:.3f}",
+                 zorder=1)
+        plt.scatter(X[::3], Y[::3], color="red", s=14, label="data: 2x^2 + 3x + 4 (every 3rd sample)",
+                    zorder=2)
+        plt.xlabel("x")
+        plt.ylabel("y")
         plt.legend()
-        plt.title("Seed 001: data (red) against the fit")
-        save(fig, args.out, "s001_quadratic_sgd.png")
-
+        plt.title(f"Seed 001: data (red) against the fit after {epoch + 1} epochs")
+        save(fig, args.out, "s001_quadratic_sgd.png", args.lang)
 
 if __name__ == "__main__":
     main()

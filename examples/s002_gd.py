@@ -6,17 +6,26 @@ formula every epoch); only the printing differs.
 
 from __future__ import annotations
 
-from _support import parse_args
+from _support import announce, parse_args, plot_curve, tr
 from s000_gd import train_gd
 
 
 def main(argv: list[str] | None = None) -> None:
-    parse_args("Seed 002: batch gradient descent on y = x*w", argv)
+    args = parse_args("Seed 002: batch gradient descent on y = x*w", argv)
+    announce(args, "002")
     w = 1.0
+    epochs, costs = [], []
     print("Predict (before training)", 4, 4 * w)
     for epoch, w, cost, _grad in train_gd():
         print("Epoch:", epoch, "w=", w, "loss=", cost)
+        epochs.append(epoch)
+        costs.append(cost)
     print("Predict (after training)", 4, 4 * w)
+    print(tr(args.lang, "(The same numbers as seed 000's first listing: the same lecture code, printed in "
+                        "this post's format.)",
+             "(数字与种子 000 的第一段代码完全相同:同一讲的代码,只是按本文的格式打印。)"))
+    plot_curve(args.out, "s002_gd.png", epochs, costs, "Cost (log scale)",
+               "Seed 002: batch gradient descent on y = x*w", args.lang, logy=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 # The scrape replaced (most) spaces with '?'; every '?' was turned back into ' ' (no other '?' exists
 # in the listing). Logic unchanged. REF additions (marked "REF"):
 #   * Agg backend, plt.show() -> plt.savefig(PNG in the working directory, one per method)
+# OUT: here the PNGs go to examples/out/ (or $TINYGRAD_EDU_OUT), not the working directory; the
+#      lines marked "# OUT" are ours (tests/test_ports.py compares the rest with the reference).
 #   * torch.manual_seed(0) so model init + DataLoader shuffling are reproducible (blog only seeds numpy)
 #   * a final summary print of the losses (the blog prints nothing to stdout; tqdm writes to stderr)
 # NOTE: "n_epochs" is really 1000 optimizer STEPS; each step draws ONE batch via next(iter(dataloader)).
@@ -14,6 +16,9 @@ import matplotlib
 matplotlib.use("Agg")  # REF: headless
 import matplotlib.pyplot as plt
 from tqdm import *
+import os, pathlib  # OUT
+OUT = pathlib.Path(os.environ.get("TINYGRAD_EDU_OUT", pathlib.Path(__file__).resolve().parents[1] / "out"))  # OUT
+OUT.mkdir(parents=True, exist_ok=True)  # OUT
 
 torch.manual_seed(0)  # REF: reproducibility (not in blog)
 
@@ -75,7 +80,7 @@ for i, loss_list in enumerate(losses):
     plt.xlabel('Epoch')
     plt.ylabel('Loss')
     plt.title(names[i])
-    plt.savefig(f"ref_s003_{names[i]}.png")  # REF: was plt.show()
+    plt.savefig(OUT / f"ref_s003_{names[i]}.png")  # REF: was plt.show()  # OUT
 
 # REF: summary (not in blog)
 for i, loss_list in enumerate(losses):
