@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tinygrad_edu import exercises as ex
-from tinygrad_edu.exercises import ex13_sgd_momentum
+from tinygrad_edu.exercises._common import fill as fill_todos
 from tinygrad_edu.exercises.cli import main
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -199,6 +199,28 @@ def test_reference_passes(n):
 
 
 @pytest.mark.parametrize("n", range(1, N + 1))
+def test_reference_is_the_template_answered_and_graded_as_a_learners_file(n, tmp_path):
+    source = ex.reference_source(n)
+    assert "TODO" not in source and "NotImplementedError" not in source
+    # the template's text stays, around the answers (its docstring first)
+    assert source.splitlines()[:3] == ex.exercise(n).TEMPLATE.splitlines()[:3]
+    module = ex.load_reference(n)  # imported from a file, as `check` imports a learner's
+    assert module.__name__ == f"_exercise_{ex.filename(n)[:-3]}"
+    assert module.__file__.endswith(ex.filename(n))
+    ok, report = grade(n, source, tmp_path)  # the same text, as the learner's file: passes too
+    assert ok, report
+
+
+def test_fill_replaces_a_todo_line_and_its_comment_and_refuses_an_ambiguous_key():
+    template = "def f(x):\n    # TODO: one\n    # TODO: two\n    raise NotImplementedError('TODO: f')\n"
+    assert fill_todos(template, {"TODO: f": "y = x\nreturn y"}) == "def f(x):\n    y = x\n    return y\n"
+    with pytest.raises(ValueError, match="exactly one line"):
+        fill_todos(template, {"TODO": "pass"})
+    with pytest.raises(ValueError, match="exactly one line"):
+        fill_todos(template, {"TODO: g": "pass"})
+
+
+@pytest.mark.parametrize("n", range(1, N + 1))
 def test_untouched_template_fails_and_a_correct_fill_passes(n, tmp_path):
     ok, report = grade(n, ex.exercise(n).TEMPLATE, tmp_path)
     assert not ok and "not yet" in report
@@ -257,10 +279,11 @@ def test_sgd_reference_matches_pytorch_numbers():
          [0.963311484, -1.980614613, 0.46796867749999993],
          [0.23187240000000006, -0.02800430000000005, 0.023820249999999987]),
     ]
+    sgd_step = ex.load_reference(13).sgd_step
     for settings, p_torch, buf_torch in torch_runs:
         p, buf = np.array([1.0, -2.0, 0.5]), None
         for g in grads:
-            p, buf = ex13_sgd_momentum.sgd_step(p, np.array(g), buf, **settings)
+            p, buf = sgd_step(p, np.array(g), buf, **settings)
         np.testing.assert_allclose(p, p_torch, rtol=1e-13)
         np.testing.assert_allclose(buf, buf_torch, rtol=1e-12, atol=1e-15)
 

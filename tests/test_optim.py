@@ -145,3 +145,53 @@ def test_failed_optimizer_load_leaves_state_unchanged():
         opt.load_state_dict(bad)
     assert opt.param_groups[0]["lr"] == 0.1
     np.testing.assert_array_equal(opt.state[p]["momentum_buffer"], before["state"][0]["momentum_buffer"].data)
+
+
+class _SignSGD(tg.optim.Optimizer):
+    """A custom optimizer written the way the built-in ones are: only its formula (``_update``)
+    and its state (``_new_state``); the base class's step does the loop."""
+
+    def __init__(self, params, lr=0.1):
+        super().__init__(params, dict(lr=lr))
+
+    def _new_state(self, p, group):
+        return {"flips": 0}
+
+    def _update(self, p, data, grad, group):
+        state = self._state(p, group)
+        state["flips"] += 1
+        return data - group["lr"] * np.sign(grad)
+
+
+def test_custom_optimizer_with_only_its_formula_uses_the_base_step():
+    w = tg.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    unused = tg.tensor([5.0], requires_grad=True)
+    opt = _SignSGD([w, unused], lr=0.25)
+    (w * tg.tensor([2.0, -3.0, 0.0])).sum().backward()
+    assert opt.step(lambda: 7.5) == 7.5  # the closure's loss comes back
+    np.testing.assert_array_equal(w.detach().numpy(), [0.75, -1.75, 3.0])  # sign(0) = 0: no move
+    np.testing.assert_array_equal(unused.detach().numpy(), [5.0])  # no grad: skipped, no state made
+    assert list(opt.state) == [w] and opt.state[w]["flips"] == 1
+    assert float(opt.state[w]["step"].item()) == 0.0  # made by _state; _update did not advance it
+    opt.step()
+    np.testing.assert_array_equal(w.detach().numpy(), [0.5, -1.5, 3.0])
+    assert opt.state[w]["flips"] == 2 and list(opt.state[w]) == ["step", "flips"]
+
+
+def test_optimizer_without_a_formula_says_so():
+    w = tg.tensor([1.0], requires_grad=True)
+    opt = tg.optim.Optimizer([w], dict(lr=0.1))
+    opt.step()  # nothing has a gradient: nothing to update
+    w.sum().backward()
+    with pytest.raises(NotImplementedError, match="Optimizer defines neither step\\(\\) nor _update\\(\\)"):
+        opt.step()
+    np.testing.assert_array_equal(w.detach().numpy(), [1.0])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(lr=-1, momentum=-2, weight_decay=-3), "Invalid learning rate: -1"),  # checked in order
+    (dict(lr=0.1, momentum=-2, weight_decay=-3), "Invalid momentum value: -2"),
+])
+def test_hyperparameters_are_checked_in_pytorch_order(kwargs, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        SGD([tg.tensor([1.0], requires_grad=True)], **kwargs)

@@ -3,8 +3,9 @@
 Exercises 1 to 13 are self-contained micro-engines on Python floats and numpy (the learner writes
 the idea, not this library's internals); exercise 14 adds an op to tinygrad_edu itself and
 verifies it with :func:`tinygrad_edu.testing.check_op`. Each exercise is one module holding its
-``TEMPLATE`` (the file the learner starts from), its reference solution, its ``check`` and its
-``HINT``. ``import tinygrad_edu`` does not import this package.
+``TEMPLATE`` (the file the learner starts from), its ``SOLUTION`` (the answers to the template's
+TODOs: the reference solution is the template filled in, written to a file and graded like a
+learner's), its ``check`` and its ``HINT``. ``import tinygrad_edu`` does not import this package.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from . import (
     ex13_sgd_momentum,
     ex14_custom_op,
 )
-from ._common import CheckError, load_file
+from ._common import CheckError, fill, load_file, load_source
 
-__all__ = ["EXERCISES", "exercise", "filename", "run_check"]
+__all__ = ["EXERCISES", "exercise", "filename", "reference_source", "load_reference", "run_check"]
 
 EXERCISES: list[ModuleType] = [
     ex01_numerical, ex02_chain_rule, ex03_mul_backward, ex04_div_backward, ex05_pow_backward,
@@ -51,6 +52,18 @@ def filename(n: int) -> str:
     return f"ex{n:02d}_{exercise(n).NAME}.py"
 
 
+def reference_source(n: int) -> str:
+    """The reference solution of exercise ``n``: its template with every TODO answered."""
+    ex = exercise(n)
+    return fill(ex.TEMPLATE, ex.SOLUTION)
+
+
+def load_reference(n: int) -> ModuleType:
+    """The reference solution of exercise ``n``, written to a temporary file and imported exactly as
+    ``check`` imports a learner's file."""
+    return load_source(reference_source(n), filename(n))
+
+
 def run_check(n: int, directory: str | pathlib.Path = ".", reference: bool = False) -> tuple[bool, str]:
     """Grade exercise ``n``: the learner's file in ``directory``, or the bundled reference solution.
     Returns (passed, the report to print)."""
@@ -58,7 +71,7 @@ def run_check(n: int, directory: str | pathlib.Path = ".", reference: bool = Fal
     head = f"Exercise {n}: {ex.TITLE}"
     try:
         if reference:
-            solution = ex
+            solution = load_reference(n)
         else:
             path = pathlib.Path(directory)
             if path.is_dir() or path.suffix != ".py":  # a folder (maybe not made yet) or the file

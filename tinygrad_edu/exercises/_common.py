@@ -1,17 +1,20 @@
-"""Shared by the exercises: load a learner's file, call its code safely, compare numbers, and
-say what is wrong in words that point at the missing idea."""
+"""Shared by the exercises: load a learner's file (or a reference solution, written out as one),
+call its code safely, compare numbers, say what is wrong in words that point at the missing idea;
+and the template pieces several exercises hand out."""
 
 from __future__ import annotations
 
 import importlib.util
 import pathlib
+import tempfile
 import traceback
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["CheckError", "load_file", "call", "compare", "matches", "as_grads", "fmt", "pick_hint",
-           "backward_of", "check_node", "check_grads"]
+__all__ = ["CheckError", "load_file", "load_source", "fill", "call", "compare", "matches", "as_grads",
+           "fmt", "pick_hint", "backward_of", "check_node", "check_grads",
+           "SCALAR", "SCALAR_ADD_MUL"]
 
 
 class CheckError(Exception):
@@ -32,6 +35,58 @@ def load_file(path: pathlib.Path) -> Any:
         msg = "".join(traceback.format_exception_only(type(err), err)).strip()
         raise CheckError(f"your file {path.name} could not be imported (line {line}):\n  {msg}") from err
     return module
+
+
+def load_source(source: str, name: str) -> Any:
+    """Write ``source`` to a file called ``name`` in a fresh temporary folder and import it with
+    :func:`load_file`, exactly as a learner's file is imported."""
+    with tempfile.TemporaryDirectory(prefix="tinygrad_edu_exercise_") as folder:
+        path = pathlib.Path(folder) / name
+        path.write_text(source, encoding="utf-8")
+        return load_file(path)
+
+
+def fill(template: str, answers: dict[str, str]) -> str:
+    """``template`` with its TODOs answered: the line holding each key of ``answers`` (and the
+    ``# TODO`` comment lines just above it) is replaced by the key's value, indented like it."""
+    lines = template.splitlines(keepends=True)
+    for old, new in answers.items():
+        found = [i for i, line in enumerate(lines) if old in line]
+        if len(found) != 1:
+            raise ValueError(f"{old!r} must stand on exactly one line of the template, not {len(found)}")
+        at = found[0]
+        indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+        start = at
+        while start > 0 and lines[start - 1].strip().startswith("# TODO"):
+            start -= 1
+        lines[start: at + 1] = [f"{indent}{line}\n" if line else "\n" for line in new.splitlines()]
+    return "".join(lines)
+
+
+# The tiny Scalar of exercises 3 to 6, up to its ops (each exercise appends its own op).
+SCALAR = '''\
+class Scalar:
+    def __init__(self, data, parents=()):
+        self.data = data          # the number
+        self.parents = parents    # the Scalars this one was computed from
+        self.backward_fn = None   # grad -> tuple of gradients, one per parent
+
+    def __repr__(self):
+        return f"Scalar({self.data})"
+'''
+
+# The two ops of the complete little engines of exercises 7 and 9.
+SCALAR_ADD_MUL = '''\
+    def __add__(self, other):
+        out = Scalar(self.data + other.data, (self, other))
+        out.backward_fn = lambda grad: (grad, grad)
+        return out
+
+    def __mul__(self, other):
+        out = Scalar(self.data * other.data, (self, other))
+        out.backward_fn = lambda grad: (grad * other.data, grad * self.data)
+        return out
+'''
 
 
 def fmt(x: Any) -> str:

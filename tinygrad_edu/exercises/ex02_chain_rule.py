@@ -60,22 +60,13 @@ def d_log_cube(x):
 '''
 
 
-# ---- reference solution ------------------------------------------------------------------------
+# ---- reference solution: the template with its TODOs answered (graded like a learner's file) ---
 
-def chain(df: Callable[[float], float], g: Callable[[float], float], dg: Callable[[float], float],
-          x: float) -> float:
-    """d/dx f(g(x)), from df = f', g and dg = g'."""
-    return df(g(x)) * dg(x)
-
-
-def d_sin_square(x: float) -> float:
-    """d/dx sin(x**2)"""
-    return math.cos(x**2) * 2 * x
-
-
-def d_log_cube(x: float) -> float:
-    """d/dx log(1 + x**2) ** 3"""
-    return 3 * math.log(1 + x**2) ** 2 * (1 / (1 + x**2)) * 2 * x
+SOLUTION = {
+    "TODO: chain": "return df(g(x)) * dg(x)",
+    "TODO: d_sin_square": "return math.cos(x**2) * 2 * x",
+    "TODO: d_log_cube": "return 3 * math.log(1 + x**2) ** 2 * (1 / (1 + x**2)) * 2 * x",
+}
 
 
 # ---- check -------------------------------------------------------------------------------------

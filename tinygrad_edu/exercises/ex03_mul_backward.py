@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from ._common import call, check_grads, check_node
+from ._common import SCALAR, call, check_grads, check_node
 
 NAME = "mul_backward"
 TITLE = "Backward of Mul"
@@ -35,15 +35,7 @@ Check:  python -m tinygrad_edu.exercises check 3
 """
 
 
-class Scalar:
-    def __init__(self, data, parents=()):
-        self.data = data          # the number
-        self.parents = parents    # the Scalars this one was computed from
-        self.backward_fn = None   # grad -> tuple of gradients, one per parent
-
-    def __repr__(self):
-        return f"Scalar({self.data})"
-
+''' + SCALAR + '''
     def __mul__(self, other):
         out = Scalar(self.data * other.data, (self, other))
 
@@ -56,21 +48,11 @@ class Scalar:
 '''
 
 
-# ---- reference solution ------------------------------------------------------------------------
+# ---- reference solution: the template with its TODOs answered (graded like a learner's file) ---
 
-class Scalar:
-    def __init__(self, data: float, parents: tuple = ()) -> None:
-        self.data = data
-        self.parents = parents
-        self.backward_fn: Callable[[float], tuple] | None = None
-
-    def __repr__(self) -> str:
-        return f"Scalar({self.data})"
-
-    def __mul__(self, other: Scalar) -> Scalar:
-        out = Scalar(self.data * other.data, (self, other))
-        out.backward_fn = lambda grad: (grad * other.data, grad * self.data)
-        return out
+SOLUTION = {
+    "TODO: backward of a * b": "return grad * other.data, grad * self.data",
+}
 
 
 # ---- check -------------------------------------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from ._common import CheckError, call, compare, matches
+from ._common import SCALAR_ADD_MUL, CheckError, call, compare, matches
 
 NAME = "backward_walk"
 TITLE = "The backward walk (reverse topological order)"
@@ -52,16 +52,7 @@ class Scalar:
     def __repr__(self):
         return f"Scalar({self.data})"
 
-    def __add__(self, other):
-        out = Scalar(self.data + other.data, (self, other))
-        out.backward_fn = lambda grad: (grad, grad)
-        return out
-
-    def __mul__(self, other):
-        out = Scalar(self.data * other.data, (self, other))
-        out.backward_fn = lambda grad: (grad * other.data, grad * self.data)
-        return out
-
+''' + SCALAR_ADD_MUL + '''
 
 def gradients(order, wrt):
     """[d root/d w for w in wrt], where root = order[-1] and order is topological."""
@@ -71,37 +62,18 @@ def gradients(order, wrt):
 '''
 
 
-# ---- reference solution ------------------------------------------------------------------------
+# ---- reference solution: the template with its TODOs answered (graded like a learner's file) ---
 
-class Scalar:
-    def __init__(self, data: float, parents: tuple = ()) -> None:
-        self.data = data
-        self.parents = parents
-        self.backward_fn: Callable[[float], tuple] | None = None
-
-    def __repr__(self) -> str:
-        return f"Scalar({self.data})"
-
-    def __add__(self, other: Scalar) -> Scalar:
-        out = Scalar(self.data + other.data, (self, other))
-        out.backward_fn = lambda grad: (grad, grad)
-        return out
-
-    def __mul__(self, other: Scalar) -> Scalar:
-        out = Scalar(self.data * other.data, (self, other))
-        out.backward_fn = lambda grad: (grad * other.data, grad * self.data)
-        return out
-
-
-def gradients(order: list[Scalar], wrt: list[Scalar]) -> list[float]:
-    """[d root/d w for w in wrt], where root = order[-1] and order is topological."""
-    grads: dict[int, float] = {id(order[-1]): 1.0}
-    for node in reversed(order):
-        if node.backward_fn is None or id(node) not in grads:
-            continue
-        for parent, g in zip(node.parents, node.backward_fn(grads[id(node)])):
-            grads[id(parent)] = grads.get(id(parent), 0.0) + g
-    return [grads.get(id(w), 0.0) for w in wrt]
+SOLUTION = {
+    "TODO: gradients": """\
+grads[id(order[-1])] = 1.0
+for node in reversed(order):
+    if node.backward_fn is None or id(node) not in grads:
+        continue
+    for parent, g in zip(node.parents, node.backward_fn(grads[id(node)])):
+        grads[id(parent)] = grads.get(id(parent), 0.0) + g
+return [grads.get(id(w), 0.0) for w in wrt]""",
+}
 
 
 # ---- check -------------------------------------------------------------------------------------

@@ -59,22 +59,19 @@ def mul_backward(a, b, grad):
 '''
 
 
-# ---- reference solution ------------------------------------------------------------------------
+# ---- reference solution: the template with its TODOs answered (graded like a learner's file) ---
 
-def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum grad (of the broadcast shape) down to `shape`."""
-    grad = np.asarray(grad)
-    while grad.ndim > len(shape):
-        grad = grad.sum(axis=0)
-    for axis, size in enumerate(shape):
-        if size == 1 and grad.shape[axis] != 1:
-            grad = grad.sum(axis=axis, keepdims=True)
-    return grad
-
-
-def mul_backward(a: np.ndarray, b: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(dL/da, dL/db) for out = a * b, given grad = dL/d(out)."""
-    return unbroadcast(grad * b, np.shape(a)), unbroadcast(grad * a, np.shape(b))
+SOLUTION = {
+    "TODO: unbroadcast": """\
+grad = np.asarray(grad)
+while grad.ndim > len(shape):
+    grad = grad.sum(axis=0)
+for axis, size in enumerate(shape):
+    if size == 1 and grad.shape[axis] != 1:
+        grad = grad.sum(axis=axis, keepdims=True)
+return grad""",
+    "TODO: mul_backward": "return unbroadcast(grad * b, np.shape(a)), unbroadcast(grad * a, np.shape(b))",
+}
 
 
 # ---- check -------------------------------------------------------------------------------------

@@ -57,19 +57,17 @@ def mean_backward(grad, shape, axis, keepdims):
 '''
 
 
-# ---- reference solution ------------------------------------------------------------------------
+# ---- reference solution: the template with its TODOs answered (graded like a learner's file) ---
 
-def sum_backward(grad: np.ndarray, shape: tuple[int, ...], axis: int | None, keepdims: bool) -> np.ndarray:
-    """dL/dx for y = x.sum(axis=axis, keepdims=keepdims), x of `shape`."""
-    if axis is not None and not keepdims:
-        grad = np.expand_dims(grad, axis)
-    return np.broadcast_to(grad, shape).copy()
-
-
-def mean_backward(grad: np.ndarray, shape: tuple[int, ...], axis: int | None, keepdims: bool) -> np.ndarray:
-    """dL/dx for y = x.mean(axis=axis, keepdims=keepdims), x of `shape`."""
-    n = int(np.prod(shape)) if axis is None else shape[axis]
-    return sum_backward(grad, shape, axis, keepdims) / n
+SOLUTION = {
+    "TODO: sum_backward": """\
+if axis is not None and not keepdims:
+    grad = np.expand_dims(grad, axis)
+return np.broadcast_to(grad, shape).copy()""",
+    "TODO: mean_backward": """\
+n = int(np.prod(shape)) if axis is None else shape[axis]
+return sum_backward(grad, shape, axis, keepdims) / n""",
+}
 
 
 # ---- check -------------------------------------------------------------------------------------

@@ -46,11 +46,11 @@ def matmul_backward(A, B, grad):
 '''
 
 
-# ---- reference solution ------------------------------------------------------------------------
+# ---- reference solution: the template with its TODOs answered (graded like a learner's file) ---
 
-def matmul_backward(A: np.ndarray, B: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(dL/dA, dL/dB) for C = A @ B, given grad = dL/dC."""
-    return grad @ B.T, A.T @ grad
+SOLUTION = {
+    "TODO: matmul_backward": "return grad @ B.T, A.T @ grad",
+}
 
 
 # ---- check -------------------------------------------------------------------------------------

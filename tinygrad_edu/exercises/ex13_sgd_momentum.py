@@ -53,17 +53,16 @@ def sgd_step(param, grad, buf, lr, momentum=0.0, dampening=0.0, weight_decay=0.0
 '''
 
 
-# ---- reference solution ------------------------------------------------------------------------
+# ---- reference solution: the template with its TODOs answered (graded like a learner's file) ---
 
-def sgd_step(param: np.ndarray, grad: np.ndarray, buf: np.ndarray | None, lr: float,
-             momentum: float = 0.0, dampening: float = 0.0, weight_decay: float = 0.0,
-             nesterov: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
-    """One SGD step: returns (new_param, new_buf)."""
-    g = grad + weight_decay * param
-    if momentum != 0:
-        buf = g.copy() if buf is None else momentum * buf + (1 - dampening) * g
-        g = g + momentum * buf if nesterov else buf
-    return param - lr * g, buf
+SOLUTION = {
+    "TODO: sgd_step": """\
+g = grad + weight_decay * param
+if momentum != 0:
+    buf = g.copy() if buf is None else momentum * buf + (1 - dampening) * g
+    g = g + momentum * buf if nesterov else buf
+return param - lr * g, buf""",
+}
 
 
 # ---- check -------------------------------------------------------------------------------------

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from .optimizer import (
-    Optimizer,
-    advance_step,
-    check_nonneg,
-    grad_array,
-    param_array,
-    param_update,
-    state_step,
-    state_write,
-    state_zeros,
-)
+from ..value import Value
+from .optimizer import Optimizer, advance_step, check_nonneg, decayed_grad, state_write, state_zeros
 
 
 class Adadelta(Optimizer):
@@ -40,37 +31,22 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        check_nonneg(group, "lr", "learning rate")
+        check_nonneg(group, "lr")
         if not 0.0 <= group["rho"] <= 1.0:
             raise ValueError(f"Invalid rho value: {group['rho']}")
-        check_nonneg(group, "eps", "epsilon value")
-        check_nonneg(group, "weight_decay", "weight_decay value")
+        check_nonneg(group, "eps", "weight_decay")
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a gradient; returns the closure's loss."""
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, rho, eps = float(group["lr"]), group["rho"], group["eps"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                g = grad_array(p)
-                if g is None:
-                    continue
-                data = param_array(p)
-                state = self.state.setdefault(p, {})
-                if not state:
-                    state["step"] = state_step()
-                    state["square_avg"] = state_zeros(p)
-                    state["acc_delta"] = state_zeros(p)
-                advance_step(state)
-                if group["maximize"]:
-                    g = -g
-                if weight_decay != 0:
-                    g = g + weight_decay * data
-                square_avg = rho * state["square_avg"].numpy() + (1 - rho) * g * g
-                state_write(state["square_avg"], square_avg)
-                acc_delta = state["acc_delta"].numpy()
-                delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g
-                state_write(state["acc_delta"], rho * acc_delta + (1 - rho) * delta * delta)
-                param_update(p, data - lr * delta)
-        return loss
+    def _new_state(self, p: Value, group: dict[str, Any]) -> dict[str, Any]:
+        return {"square_avg": state_zeros(p), "acc_delta": state_zeros(p)}
+
+    def _update(self, p: Value, data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        rho, eps = group["rho"], group["eps"]
+        state = self._state(p, group)
+        advance_step(state)
+        g = decayed_grad(grad, data, group)
+        square_avg = rho * state["square_avg"].numpy() + (1 - rho) * g * g
+        state_write(state["square_avg"], square_avg)
+        acc_delta = state["acc_delta"].numpy()
+        delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g
+        state_write(state["acc_delta"], rho * acc_delta + (1 - rho) * delta * delta)
+        return data - float(group["lr"]) * delta

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from .optimizer import (
-    Optimizer,
-    advance_step,
-    check_nonneg,
-    grad_array,
-    param_array,
-    param_update,
-    state_step,
-    state_write,
-    state_zeros,
-)
+from ..value import Value
+from .optimizer import Optimizer, advance_step, check_nonneg, decayed_grad, state_write, state_zeros
 
 
 class Adagrad(Optimizer):
@@ -44,39 +35,19 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self.state[p] = self._new_state(p)
+                self._state(p, group)
 
-    def _new_state(self, p: Any) -> dict[str, Any]:
-        return {"step": state_step(),
-                "sum": state_zeros(p, self.defaults["initial_accumulator_value"])}
+    def _new_state(self, p: Value, group: dict[str, Any]) -> dict[str, Any]:
+        return {"sum": state_zeros(p, self.defaults["initial_accumulator_value"])}
 
     def _validate(self, group: dict[str, Any]) -> None:
-        check_nonneg(group, "lr", "learning rate")
-        check_nonneg(group, "lr_decay", "lr_decay value")
-        check_nonneg(group, "weight_decay", "weight_decay value")
-        check_nonneg(group, "initial_accumulator_value", "initial_accumulator_value value")
-        check_nonneg(group, "eps", "epsilon value")
+        check_nonneg(group, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a gradient; returns the closure's loss."""
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, lr_decay, eps = float(group["lr"]), group["lr_decay"], group["eps"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                g = grad_array(p)
-                if g is None:
-                    continue
-                data = param_array(p)
-                state = self.state.get(p) or self.state.setdefault(p, self._new_state(p))
-                step = advance_step(state)
-                if group["maximize"]:
-                    g = -g
-                if weight_decay != 0:
-                    g = g + weight_decay * data
-                clr = lr / (1 + (step - 1) * lr_decay)
-                total = state["sum"].numpy() + g * g
-                state_write(state["sum"], total)
-                std = np.sqrt(total) + eps
-                param_update(p, data - clr * (g / std))
-        return loss
+    def _update(self, p: Value, data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        state = self._state(p, group)
+        step = advance_step(state)
+        g = decayed_grad(grad, data, group)
+        clr = float(group["lr"]) / (1 + (step - 1) * group["lr_decay"])
+        total = state["sum"].numpy() + g * g
+        state_write(state["sum"], total)
+        return data - clr * (g / (np.sqrt(total) + group["eps"]))

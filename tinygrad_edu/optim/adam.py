@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from .optimizer import (
-    Optimizer,
-    advance_step,
-    check_nonneg,
-    grad_array,
-    param_array,
-    param_update,
-    state_step,
-    state_write,
-    state_zeros,
-)
+from ..value import Value
+from .optimizer import Optimizer, advance_step, check_nonneg, decayed_grad, state_write, state_zeros
 
 
 class Adam(Optimizer):
@@ -47,8 +38,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        check_nonneg(group, "lr", "learning rate")
-        check_nonneg(group, "eps", "epsilon value")
+        check_nonneg(group, "lr", "eps")
         betas = group["betas"]
         if (not isinstance(betas, (tuple, list)) or len(betas) != 2
                 or not all(isinstance(b, (int, float, np.floating)) for b in betas)):
@@ -56,47 +46,35 @@ class Adam(Optimizer):
         for i, b in enumerate(betas):
             if not 0.0 <= b < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {b}")
-        check_nonneg(group, "weight_decay", "weight_decay value")
+        check_nonneg(group, "weight_decay")
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a gradient; returns the closure's loss."""
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, eps, weight_decay = float(group["lr"]), group["eps"], group["weight_decay"]
-            beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                g = grad_array(p)
-                if g is None:
-                    continue
-                data = param_array(p)
-                state = self.state.setdefault(p, {})
-                if not state:
-                    state["step"] = state_step()
-                    state["exp_avg"] = state_zeros(p)
-                    state["exp_avg_sq"] = state_zeros(p)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = state_zeros(p)
-                if group["maximize"]:
-                    g = -g
-                step = advance_step(state)
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        data = data * (1 - lr * weight_decay)
-                    else:
-                        g = g + weight_decay * data
-                m = state["exp_avg"].numpy()
-                m = m + (1 - beta1) * (g - m)  # torch's lerp_(g, 1 - beta1)
-                v = beta2 * state["exp_avg_sq"].numpy() + (1 - beta2) * g * g
-                state_write(state["exp_avg"], m)
-                state_write(state["exp_avg_sq"], v)
-                if group["amsgrad"]:
-                    v = np.maximum(state["max_exp_avg_sq"].numpy(), v)
-                    state_write(state["max_exp_avg_sq"], v)
-                bias_correction1 = 1 - beta1**step
-                bias_correction2 = 1 - beta2**step
-                denom = np.sqrt(v) / bias_correction2**0.5 + eps
-                param_update(p, data - lr / bias_correction1 * (m / denom))
-        return loss
+    def _new_state(self, p: Value, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"exp_avg": state_zeros(p), "exp_avg_sq": state_zeros(p)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = state_zeros(p)
+        return state
+
+    def _update(self, p: Value, data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        lr, eps, weight_decay = float(group["lr"]), group["eps"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        state = self._state(p, group)
+        step = advance_step(state)
+        decoupled = group["decoupled_weight_decay"]
+        g = decayed_grad(grad, data, group, l2=not decoupled)
+        if decoupled and weight_decay != 0:
+            data = data * (1 - lr * weight_decay)
+        m = state["exp_avg"].numpy()
+        m = m + (1 - beta1) * (g - m)  # torch's lerp_(g, 1 - beta1)
+        v = beta2 * state["exp_avg_sq"].numpy() + (1 - beta2) * g * g
+        state_write(state["exp_avg"], m)
+        state_write(state["exp_avg_sq"], v)
+        if group["amsgrad"]:
+            v = np.maximum(state["max_exp_avg_sq"].numpy(), v)
+            state_write(state["max_exp_avg_sq"], v)
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        denom = np.sqrt(v) / bias_correction2**0.5 + eps
+        return data - lr / bias_correction1 * (m / denom)
 
 
 class AdamW(Adam):

@@ -42,6 +42,11 @@ def _lrs(optimizer: Optimizer) -> list[float]:
     return [group["lr"] for group in optimizer.param_groups]
 
 
+def _scaled(optimizer: Optimizer, factor: float) -> list[float]:
+    """Every group's current lr times ``factor``."""
+    return [group["lr"] * factor for group in optimizer.param_groups]
+
+
 class LRScheduler:
     """Base class. ``last_epoch`` counts ``step()`` calls (-1 before the constructor's own first
     step), ``base_lrs`` holds each group's ``initial_lr``, ``get_last_lr()`` the learning rates
@@ -165,7 +170,7 @@ class StepLR(LRScheduler):
     def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _lrs(self.optimizer)
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+        return _scaled(self.optimizer, self.gamma)
 
 
 class MultiStepLR(LRScheduler):
@@ -187,8 +192,7 @@ class MultiStepLR(LRScheduler):
     def get_lr(self) -> list[float]:
         if self.last_epoch not in self.milestones:
             return _lrs(self.optimizer)
-        return [group["lr"] * self.gamma ** self.milestones[self.last_epoch]
-                for group in self.optimizer.param_groups]
+        return _scaled(self.optimizer, self.gamma ** self.milestones[self.last_epoch])
 
 
 class ExponentialLR(LRScheduler):
@@ -201,7 +205,7 @@ class ExponentialLR(LRScheduler):
     def get_lr(self) -> list[float]:
         if self._is_initial:
             return _lrs(self.optimizer)
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+        return _scaled(self.optimizer, self.gamma)
 
 
 class CosineAnnealingLR(LRScheduler):

@@ -85,8 +85,33 @@ class Optimizer:
         for group in self.param_groups:
             zero_grad(group["params"], set_to_none)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # pragma: no cover
-        raise NotImplementedError
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """One update of every parameter that has a gradient; returns the closure's loss.
+        Parameters whose ``.grad`` is None are skipped."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = grad_array(p)
+                if grad is not None:
+                    param_update(p, self._update(p, param_array(p), grad, group))
+        return loss
+
+    def _update(self, p: Value, data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        """The optimizer's own formula: ``p``'s new numbers from its numbers ``data`` and its
+        gradient ``grad`` (numpy arrays, not to be changed in place) under ``group``'s settings."""
+        raise NotImplementedError(f"{type(self).__name__} defines neither step() nor _update()")
+
+    def _state(self, p: Value, group: dict[str, Any]) -> dict[str, Any]:
+        """``p``'s state, made the first time: a ``step`` counter, then ``_new_state(p, group)``."""
+        state = self.state.setdefault(p, {})
+        if not state:
+            state["step"] = state_step()
+            state.update(self._new_state(p, group))
+        return state
+
+    def _new_state(self, p: Value, group: dict[str, Any]) -> dict[str, Any]:
+        """The state tensors a parameter starts with, besides ``step`` (none here)."""
+        return {}
 
     def _closure_loss(self, closure: Callable[[], Any] | None) -> Any:
         """Every ``step`` starts here: it records that a step happened (learning-rate schedulers
@@ -230,12 +255,27 @@ def _load_state_entry(p: Value, index: Any, key: str, v: Any) -> Any:
     return Value(arr)
 
 
+def decayed_grad(grad: np.ndarray, data: np.ndarray, group: dict[str, Any], l2: bool = True) -> np.ndarray:
+    """The gradient the formulas use: ``-grad`` under ``maximize``, plus (unless ``l2`` is False:
+    AdamW decays the weights instead) the L2 penalty ``weight_decay * p``."""
+    g = -grad if group["maximize"] else grad
+    if l2 and group["weight_decay"] != 0:
+        g = g + group["weight_decay"] * data
+    return g
+
+
 def _number(x: Any) -> Any:
     return x.item() if isinstance(x, Value) else x
 
 
-def check_nonneg(group: dict[str, Any], key: str, label: str) -> None:
-    """PyTorch's check ``0.0 <= group[key]``, with its message ``Invalid <label>: <value>``."""
-    value = _number(group[key])
-    if not 0.0 <= value:
-        raise ValueError(f"Invalid {label}: {value}")
+# PyTorch's words for a hyperparameter in its ``Invalid ...`` messages (the others: "<key> value")
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_nonneg(group: dict[str, Any], *keys: str) -> None:
+    """PyTorch's check ``0.0 <= group[key]`` for each key in turn, with its message
+    ``Invalid learning rate: <value>``, ``Invalid epsilon value: ...``, ``Invalid <key> value: ...``."""
+    for key in keys:
+        value = _number(group[key])
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_LABELS.get(key, key + ' value')}: {value}")

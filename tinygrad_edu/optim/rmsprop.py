@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from .optimizer import (
-    Optimizer,
-    advance_step,
-    check_nonneg,
-    grad_array,
-    param_array,
-    param_update,
-    state_step,
-    state_write,
-    state_zeros,
-)
+from ..value import Value
+from .optimizer import Optimizer, advance_step, check_nonneg, decayed_grad, state_write, state_zeros
 
 
 class RMSprop(Optimizer):
@@ -49,49 +40,32 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        check_nonneg(group, "lr", "learning rate")
-        check_nonneg(group, "eps", "epsilon value")
-        check_nonneg(group, "momentum", "momentum value")
-        check_nonneg(group, "weight_decay", "weight_decay value")
-        check_nonneg(group, "alpha", "alpha value")
+        check_nonneg(group, "lr", "eps", "momentum", "weight_decay", "alpha")
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a gradient; returns the closure's loss."""
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, alpha, eps = float(group["lr"]), group["alpha"], group["eps"]
-            momentum, weight_decay = group["momentum"], group["weight_decay"]
-            for p in group["params"]:
-                g = grad_array(p)
-                if g is None:
-                    continue
-                data = param_array(p)
-                state = self.state.setdefault(p, {})
-                if not state:
-                    state["step"] = state_step()
-                    state["square_avg"] = state_zeros(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = state_zeros(p)
-                    if group["centered"]:
-                        state["grad_avg"] = state_zeros(p)
-                if group["maximize"]:
-                    g = -g
-                advance_step(state)
-                if weight_decay != 0:
-                    g = g + weight_decay * data
-                square_avg = alpha * state["square_avg"].numpy() + (1 - alpha) * g * g
-                state_write(state["square_avg"], square_avg)
-                if group["centered"]:
-                    grad_avg = state["grad_avg"].numpy()
-                    grad_avg = grad_avg + (1 - alpha) * (g - grad_avg)  # torch's lerp_
-                    state_write(state["grad_avg"], grad_avg)
-                    avg = np.sqrt(square_avg - grad_avg * grad_avg) + eps
-                else:
-                    avg = np.sqrt(square_avg) + eps
-                if momentum > 0:
-                    buf = momentum * state["momentum_buffer"].numpy() + g / avg
-                    state_write(state["momentum_buffer"], buf)
-                    param_update(p, data - lr * buf)
-                else:
-                    param_update(p, data - lr * (g / avg))
-        return loss
+    def _new_state(self, p: Value, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"square_avg": state_zeros(p)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = state_zeros(p)
+        if group["centered"]:
+            state["grad_avg"] = state_zeros(p)
+        return state
+
+    def _update(self, p: Value, data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        lr, alpha, eps, momentum = float(group["lr"]), group["alpha"], group["eps"], group["momentum"]
+        state = self._state(p, group)
+        advance_step(state)
+        g = decayed_grad(grad, data, group)
+        square_avg = alpha * state["square_avg"].numpy() + (1 - alpha) * g * g
+        state_write(state["square_avg"], square_avg)
+        if group["centered"]:
+            grad_avg = state["grad_avg"].numpy()
+            grad_avg = grad_avg + (1 - alpha) * (g - grad_avg)  # torch's lerp_
+            state_write(state["grad_avg"], grad_avg)
+            avg = np.sqrt(square_avg - grad_avg * grad_avg) + eps
+        else:
+            avg = np.sqrt(square_avg) + eps
+        if momentum > 0:
+            buf = momentum * state["momentum_buffer"].numpy() + g / avg
+            state_write(state["momentum_buffer"], buf)
+            return data - lr * buf
+        return data - lr * (g / avg)

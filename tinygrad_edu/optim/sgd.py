@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from ..value import Value
-from .optimizer import Optimizer, check_nonneg, grad_array, param_array, param_update, state_write
+from .optimizer import Optimizer, check_nonneg, decayed_grad, state_write
 
 
 class SGD(Optimizer):
@@ -33,36 +33,20 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        check_nonneg(group, "lr", "learning rate")
-        check_nonneg(group, "momentum", "momentum value")
-        check_nonneg(group, "weight_decay", "weight_decay value")
+        check_nonneg(group, "lr", "momentum", "weight_decay")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a gradient; returns the closure's loss."""
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, momentum, dampening = float(group["lr"]), group["momentum"], group["dampening"]
-            weight_decay, nesterov, maximize = (group["weight_decay"], group["nesterov"],
-                                                group["maximize"])
-            for p in group["params"]:
-                g = grad_array(p)
-                if g is None:
-                    continue
-                data = param_array(p)
-                if maximize:
-                    g = -g
-                if weight_decay != 0:
-                    g = g + weight_decay * data
-                if momentum != 0:
-                    state = self.state.setdefault(p, {})
-                    buf = state.get("momentum_buffer")
-                    if buf is None:  # the first step copies the gradient: no dampening
-                        buf = state["momentum_buffer"] = Value(np.array(g, dtype=p.dtype))
-                    else:
-                        state_write(buf, momentum * buf.numpy() + (1 - dampening) * g)
-                    b = buf.numpy()
-                    g = g + momentum * b if nesterov else b
-                param_update(p, data - lr * g)
-        return loss
+    def _update(self, p: Value, data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        momentum = group["momentum"]
+        g = decayed_grad(grad, data, group)
+        if momentum != 0:
+            state = self.state.setdefault(p, {})
+            buf = state.get("momentum_buffer")
+            if buf is None:  # the first step copies the gradient: no dampening
+                buf = state["momentum_buffer"] = Value(np.array(g, dtype=p.dtype))
+            else:
+                state_write(buf, momentum * buf.numpy() + (1 - group["dampening"]) * g)
+            b = buf.numpy()
+            g = g + momentum * b if group["nesterov"] else b
+        return data - float(group["lr"]) * g
