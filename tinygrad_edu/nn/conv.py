@@ -7,7 +7,6 @@ Inputs are (N, C, H, W), or (C, H, W) unbatched. The arithmetic lives in
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -17,7 +16,6 @@ from ..ops.conv import Conv2dFunction, ConvGeometry
 from ..value import Value
 from . import init
 from .module import Module
-from .parameter import Parameter
 
 __all__ = ["conv2d", "Conv2d"]
 
@@ -159,19 +157,10 @@ class Conv2d(Module):
         self.padding_mode = padding_mode
         dtype = dtype or get_default_dtype()
         shape = (out_channels, in_channels // groups) + self.kernel_size
-        self.weight = Parameter(np.empty(shape, dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty((out_channels,), dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        init.make_weight_and_bias(self, shape, bias, dtype)
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1]
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.reset_weight_and_bias(self.weight, self.bias)
 
     def forward(self, x: Value) -> Value:
         if self.padding_mode == "zeros":

@@ -10,6 +10,7 @@ import numpy as np
 from ..random import Generator, rng
 from ..state import no_grad
 from ..value import Value
+from .parameter import Parameter
 
 __all__ = [
     "uniform_", "normal_", "zeros_", "ones_", "constant_", "kaiming_uniform_", "xavier_uniform_",
@@ -79,3 +80,24 @@ def xavier_uniform_(t: Value, gain: float = 1.0, generator: Generator | None = N
     fan_in, fan_out = _fans(t)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(t, -bound, bound, generator)
+
+
+def make_weight_and_bias(module: Any, weight_shape: tuple, bias: bool, dtype: Any) -> None:
+    """Register ``weight`` (and ``bias`` of size ``weight_shape[0]``, or None) on ``module``, then
+    initialise them as ``nn.Linear`` and ``nn.Conv2d`` do (``reset_weight_and_bias``)."""
+    module.weight = Parameter(np.empty(weight_shape, dtype=dtype))
+    if bias:
+        module.bias = Parameter(np.empty(weight_shape[:1], dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+    reset_weight_and_bias(module.weight, module.bias)
+
+
+def reset_weight_and_bias(weight: Value, bias: Value | None) -> None:
+    """PyTorch's default for Linear and Conv2d: kaiming_uniform_(a=sqrt(5)) for the weight, and
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = _fans(weight)[0]
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

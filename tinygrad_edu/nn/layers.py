@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator
-
-import numpy as np
 
 from ..dtypes import get_default_dtype
 from ..value import Value
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
 
 __all__ = ["Linear", "ReLU", "Sigmoid", "Tanh", "Flatten", "Identity", "Sequential", "ModuleList"]
 
@@ -29,18 +25,10 @@ class Linear(Module):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
         dtype = dtype or get_default_dtype()
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty((out_features,), dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        init.make_weight_and_bias(self, (out_features, in_features), bias, dtype)
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.reset_weight_and_bias(self.weight, self.bias)
 
     def forward(self, x: Value) -> Value:
         return F.linear(x, self.weight, self.bias)

@@ -362,6 +362,22 @@ def _share(a: Any, b: Any, dtype: Any) -> Any:
     return _scalar(np.where(np.equal(a, b), 0.5, np.where(np.less(a, b), 0.0, 1.0)).astype(dtype))
 
 
+def _pick(ctx: Any, pick: Any, a: Any, b: Any) -> Any:
+    """Forward of Maximum/Minimum: ``pick(a, b)``, saving each input's share of the gradient."""
+    out = pick(a, b)
+    dtype = out.dtype if out.dtype.kind == "f" else np.float64
+    wa, wb = _share(a, b, dtype), _share(b, a, dtype)
+    ctx.shapes, ctx.shares = (_shape(a), _shape(b)), ((wa, wb) if pick is np.maximum else (wb, wa))
+    return out
+
+
+def _shared_grads(ctx: Any, grad: Any) -> tuple:
+    """Backward of Maximum/Minimum: the upstream gradient times each input's share."""
+    (sa, sb), (wa, wb) = ctx.shapes, ctx.shares
+    na, nb = ctx.needs_input_grad
+    return (unbroadcast(grad * wa, sa) if na else None, unbroadcast(grad * wb, sb) if nb else None)
+
+
 class Maximum(Function):
     """z = max(a, b), elementwise; nan where a or b is nan."""
 
@@ -370,16 +386,11 @@ class Maximum(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.maximum(a, b)
-        dtype = out.dtype if out.dtype.kind == "f" else np.float64
-        ctx.shapes, ctx.shares = (_shape(a), _shape(b)), (_share(a, b, dtype), _share(b, a, dtype))
-        return out
+        return _pick(ctx, np.maximum, a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        (sa, sb), (wa, wb) = ctx.shapes, ctx.shares
-        na, nb = ctx.needs_input_grad
-        return (unbroadcast(grad * wa, sa) if na else None, unbroadcast(grad * wb, sb) if nb else None)
+        return _shared_grads(ctx, grad)
 
 
 class Minimum(Function):
@@ -390,13 +401,8 @@ class Minimum(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.minimum(a, b)
-        dtype = out.dtype if out.dtype.kind == "f" else np.float64
-        ctx.shapes, ctx.shares = (_shape(a), _shape(b)), (_share(b, a, dtype), _share(a, b, dtype))
-        return out
+        return _pick(ctx, np.minimum, a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        (sa, sb), (wa, wb) = ctx.shapes, ctx.shares
-        na, nb = ctx.needs_input_grad
-        return (unbroadcast(grad * wa, sa) if na else None, unbroadcast(grad * wb, sb) if nb else None)
+        return _shared_grads(ctx, grad)
