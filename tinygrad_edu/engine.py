@@ -10,6 +10,7 @@ every leaf and every ``retain_grad()`` value when it is None. ``backward`` then 
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -22,35 +23,30 @@ __all__ = ["backward", "run_backward", "topological_order", "seed", "accumulate"
 
 def topological_order(roots: Sequence[Any]) -> list[Any]:
     """Non-leaf values reachable from ``roots``, each after every value it was computed from."""
-    return [v for _, v in _order(roots)]
+    nodes, found = _order(roots)
+    return [found[n] for n in nodes]
 
 
-def _node(v: Any) -> Any:
-    """The node that made ``v``: its ``grad_fn``, or, after ``v.detach_()``, the node it had,
-    so that graphs built before the detach still reach it (as in PyTorch)."""
-    node = v.grad_fn
-    return node if node is not None or v._rg else getattr(v, "_detached", None)
-
-
-def _order(roots: Sequence[Any]) -> list[tuple[Function, Any]]:
-    """(node, value) pairs reachable from ``roots``, each after every pair it was computed from.
-
-    An iterative walk collects the reachable nodes; sorting them by creation number then gives a
-    topological order, because a node is always created after the nodes whose outputs it uses.
-    """
+def _order(roots: Sequence[Any]) -> tuple[list[Function], dict[Function, Any]]:
+    """The nodes reachable from ``roots``, each after every node whose output it uses, and the
+    value each made. An iterative walk collects them; sorting by creation number gives the order,
+    because a node is always created after the nodes whose outputs it uses."""
     found: dict[Function, Any] = {}
-    stack = [(n, r) for r in roots if (n := _node(r)) is not None]
+    # a value's node is its grad_fn or, after detach_(), the node it had (graphs built before
+    # the detach still reach it, as in PyTorch)
+    stack = [r for r in roots if r.grad_fn or (not r._rg and r._detached)]
     while stack:
-        node, v = stack.pop()
+        v = stack.pop()
+        node = v.grad_fn or v._detached
         if node in found:
             continue
         found[node] = v
         for p in node.parents:
             if p is not None:
-                pn = p.grad_fn if p._rg else _node(p)
+                pn = p.grad_fn or (None if p._rg else p._detached)
                 if pn is not None and pn not in found:
-                    stack.append((pn, p))
-    return sorted(found.items(), key=lambda pair: pair[0]._seq)
+                    stack.append(p)
+    return sorted(found, key=operator.attrgetter("_seq")), found
 
 
 def seed(root: Any, gradient: Any, create_graph: bool = False) -> Any:
@@ -97,18 +93,21 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool | None = None,
 
 
 def accumulate(found: dict[int, list], create_graph: bool) -> None:
-    """Add collected gradients into ``.grad``, in the value's dtype, in place where possible."""
+    """Add gradients into ``.grad`` in the value's dtype, in place where possible (a first one is
+    stored as numbers of its own; ``.grad`` wraps them in a Value when read)."""
     for v, g in found.values():
-        old = v._grad
-        if isinstance(g, GraphValue) or (old is not None and (create_graph or old._rg)):
+        old, dtype = v._grad, v._data.dtype
+        if isinstance(g, GraphValue) or isinstance(old, GraphValue) and (create_graph or old._rg):
             v._grad = g if old is None else old + g  # a gradient with a graph: out of place
-        elif old is None:  # a fresh array of its own: no two values ever share one
-            arr = g.astype(v._data.dtype) if type(g) is np.ndarray else np.asarray(g, v._data.dtype)
-            v._grad = v._from_op(arr, None)
-        elif type(old._data) is np.ndarray and old._data.flags.writeable:
-            np.add(old._data, g, out=old._data, casting="unsafe")
+        elif old is None:  # copies (numbers never change): no two values ever share one
+            v._grad = g.astype(dtype) if type(g) is np.ndarray else g if isinstance(
+                g, np.generic) and g.dtype == dtype else np.asarray(g, dtype)[()]
+        elif type(data := getattr(old, "_data", old)) is np.ndarray and data.flags.writeable:
+            np.add(data, g, out=data, casting="unsafe")
+        elif isinstance(old, GraphValue):  # numbers that cannot change: replace them in the Value
+            old._data = np.asarray(data + g, dtype)[()]
         else:
-            old._data = np.asarray(old._data + g, dtype=v._data.dtype)[()]
+            v._grad = np.asarray(data + g, dtype)[()]
 
 
 def run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool, create_graph: bool,
@@ -120,21 +119,21 @@ def run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool,
     docstring). ``trace(value, grad, grads)`` is called at each node (explain's table).
     Nothing is written anywhere if the walk fails part-way.
     """
-    order = _order(roots)
+    nodes, made = _order(roots)
     found: dict[int, list] = {}
     for root, g in zip(roots, seeds):
         if create_graph and not isinstance(g, GraphValue):
             g = root._from_op(g, None)
-        node = _node(root)
+        node = root.grad_fn or (None if root._rg else root._detached)
         if node is not None:
             node._acc = g if node._acc is None else node._acc + g
         elif collect is None or id(root) in collect:
             _add(found, root, g)
     try:
         with set_grad_enabled(create_graph):  # record the backward itself only if asked
-            _walk(order, found, retain_graph, create_graph, collect, trace)
+            _walk(nodes, made, found, retain_graph, create_graph, collect, trace)
     except BaseException:
-        for node, _ in order:  # leave no half-summed gradients on the nodes either
+        for node in nodes:  # leave no half-summed gradients on the nodes either
             node._acc = None
         raise
     return found
@@ -148,12 +147,12 @@ def _add(found: dict[int, list], v: Any, g: Any) -> None:
         slot[1] = slot[1] + g
 
 
-def _walk(order: list, found: dict[int, list], retain_graph: bool, create_graph: bool,
+def _walk(nodes: list, made: dict, found: dict[int, list], retain_graph: bool, create_graph: bool,
           collect: set[int] | None, trace: Callable[..., None] | None) -> None:
     """Visit the nodes from the output back to the inputs, applying the chain rule at each."""
     epoch, anomaly, every = state.epoch, state.anomaly, collect is None
-    for node, v in reversed(order):
-        g, node._acc = node._acc, None
+    for node in reversed(nodes):
+        v, g, node._acc = made[node], node._acc, None
         if g is None:
             continue
         saved = node.saved_values
@@ -191,7 +190,7 @@ def _walk(order: list, found: dict[int, list], retain_graph: bool, create_graph:
                 pg, bad_shape = np.asarray(pg, dtype=p._data.dtype)[()], p._data.shape != ()
             if bad_shape:
                 pg = check_grad_shape(node, i, p, pg)
-            pn = p.grad_fn if p._rg else _node(p)
+            pn = p.grad_fn or (None if p._rg else p._detached)
             if pn is not None:
                 pn._acc = pg if pn._acc is None else pn._acc + pg
             elif every or id(p) in collect:

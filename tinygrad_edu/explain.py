@@ -131,7 +131,7 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
     if loss.grad_fn is None:
         leaves[id(loss)] = loss
     for key, leaf in leaves.items():
-        grad = None if leaf._grad is None else leaf._grad._data
+        grad = None if leaf._grad is None else np.asarray(leaf._grad)
         rows.append(ExplainRow(len(rows) + 1, "leaf", label(leaf), leaf._data, grad,
                                parts.get(key, []), [], is_leaf=True))
     if show:

@@ -149,11 +149,11 @@ class Function:
             if record:
                 parents, needs = inputs, _ONE_NEEDS
         else:
-            parents = tuple(x if isinstance(x, GraphValue) else None for x in inputs)
+            parents = tuple([x if isinstance(x, GraphValue) else None for x in inputs])
             raw = [x if p is None else p._data for x, p in zip(inputs, parents)]
             proto = next((p for p in parents if p is not None), None)
-            needs = tuple(p is not None and p._rg for p in parents)
-            record = record and any(needs)
+            needs = tuple([p is not None and p._rg for p in parents])
+            record = record and True in needs
         ctx = cls.__new__(cls)
         ctx.saved_values = ()
         ctx.needs_input_grad = needs if record else (False,) * len(inputs)

@@ -300,10 +300,10 @@ def zero_grad(params: Any, set_to_none: bool = True) -> None:
     """Clear the gradients of ``params``: to None (the default, as in PyTorch) or to zeros in
     place. ``Module.zero_grad`` and ``Optimizer.zero_grad`` both call this."""
     for p in params:
-        g = p._grad
-        if set_to_none or g is None:
+        if set_to_none or p._grad is None:
             p._grad = None
-        else:  # PyTorch: grad.detach_() (it may have a graph, from create_graph), then zero_()
-            if g.grad_fn is not None:
-                g = p._grad = g.detach()
-            g.requires_grad_(False).zero_()
+            continue
+        g = p.grad  # PyTorch: grad.detach_() (it may have a graph, from create_graph), then zero_()
+        if g.grad_fn is not None:
+            g = p._grad = g.detach()
+        g.requires_grad_(False).zero_()

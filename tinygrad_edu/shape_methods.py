@@ -15,7 +15,7 @@ from .state import GraphValue
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["ShapeMethods", "shape_arg", "index_arg", "infer_shape", "expand_shape"]
+__all__ = ["ShapeMethods", "shape_arg", "index_arg", "basic_view", "infer_shape", "expand_shape"]
 
 
 class ShapeMethods:
@@ -142,6 +142,18 @@ def index_arg(index: Any, shape: tuple[int, ...] | None = None) -> Any:
     if shape is not None:
         check_index(index, shape)
     return index
+
+
+def basic_view(data: np.ndarray, index: Any) -> np.ndarray | None:
+    """``data[index]`` for a basic index as a numpy view (0-d results too), or None where numpy
+    would copy; an index out of range raises PyTorch's IndexError."""
+    parts = index if isinstance(index, tuple) else (index,)
+    try:
+        view = data[parts if Ellipsis in parts else parts + (Ellipsis,)]
+    except IndexError:
+        check_index(index, data.shape)
+        raise
+    return view if type(view) is np.ndarray else None
 
 
 def infer_shape(shape: tuple[int, ...], size: int) -> tuple[int, ...]:

@@ -38,12 +38,13 @@ class GraphValue:
     grad_fn: Any
     """The :class:`~tinygrad_edu.function.Function` node that made this value; None for a leaf."""
     _grad: Any
-    """The gradient stored by ``backward()``: None, or a value of the same shape and dtype."""
+    """The gradient stored by ``backward()``: None, numpy data of the same shape and dtype (wrapped
+    into a value, once, when ``.grad`` is read), or such a value."""
     _retains_grad: bool
     """True after ``retain_grad()``: a non-leaf that keeps its gradient in ``_grad``."""
     _detached: Any
-    """Set by ``detach_()`` on a non-leaf: the node it had, so that graphs built before still
-    reach it (read with ``getattr(v, "_detached", None)``: most values never have it)."""
+    """None, or after ``detach_()`` on a non-leaf the node it had, so that graphs built before
+    still reach it (as in PyTorch)."""
     _vc: list | None
     """The version counter ``[version, epoch]``, or None while the data was never changed in
     place (it is made on first use, so that most values never pay for it)."""

@@ -17,9 +17,10 @@ from . import engine
 from .diagnostics import SHARED_MEMORY, check_inplace
 from .dtypes import as_data, check_float_for_grad
 from .function import Function
-from .methods import Methods, index_arg
+from .methods import Methods
 from .ops import Add, Div, GetItem, MatMul, Mul, Neg, Pow, SetItem, Sub
 from .ops.shape import is_basic_index
+from .shape_methods import basic_view, index_arg
 from .state import GraphValue, grad_mode, state
 
 __all__ = ["Value", "Tensor"]
@@ -35,7 +36,7 @@ class Value(Methods, GraphValue):
     tensor(7.)
     """
 
-    # _name and _detached are set only when used: an op's output costs six attribute writes.
+    # _name is set only when used: an op's output costs seven attribute writes.
     __slots__ = ("_data", "_grad", "_rg", "grad_fn", "_retains_grad", "_vc", "_peers", "_name",
                  "_detached", "__weakref__")
     __array_priority__ = 1000
@@ -43,7 +44,7 @@ class Value(Methods, GraphValue):
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None) -> None:
         self._data = as_data(data, dtype)
-        self._grad = self.grad_fn = self._vc = self._peers = None
+        self._grad = self.grad_fn = self._vc = self._peers = self._detached = None
         self._retains_grad = self._rg = False
         if name is not None:
             self._name = name
@@ -59,7 +60,7 @@ class Value(Methods, GraphValue):
         elif not isinstance(data, np.generic):
             data = as_data(data)
         v._data = data
-        v._grad = v._vc = None
+        v._grad = v._vc = v._detached = None
         v._rg = node is not None
         v.grad_fn = node
         v._retains_grad = False
@@ -69,7 +70,7 @@ class Value(Methods, GraphValue):
         """A graph-free Value over the same numbers (``detach``, ``.data``, basic indexing)."""
         v = Value.__new__(Value)
         v._data = data
-        v._grad = v.grad_fn = None
+        v._grad = v.grad_fn = v._detached = None
         v._rg = v._retains_grad = False
         v._vc = self._counter() if shared_version else None
         if type(data) is not np.ndarray:
@@ -112,11 +113,12 @@ class Value(Methods, GraphValue):
 
     @property
     def grad(self) -> Value | None:
-        """The accumulated gradient, a Value with this value's shape, or None before backward.
-
-        As in PyTorch, it is the same Value every time: ``w.grad.zero_()`` changes it.
-        """
-        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
+        """The accumulated gradient, a Value of this value's shape (the same Value every time, as
+        in PyTorch: ``w.grad.zero_()`` changes it), or None before backward."""
+        g = self._grad
+        if g is not None and not isinstance(g, Value):  # numbers from backward: wrap them once
+            g = self._grad = self._from_op(g, None)
+        if g is None and self.grad_fn is not None and not self._retains_grad:
             import warnings
 
             warnings.warn(
@@ -124,7 +126,7 @@ class Value(Methods, GraphValue):
                 ".grad attribute won't be populated during autograd.backward(). If you indeed want "
                 "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
                 "non-leaf Tensor.", UserWarning, stacklevel=2)
-        return self._grad
+        return g
 
     @grad.setter
     def grad(self, value: Any) -> None:
@@ -188,15 +190,15 @@ class Value(Methods, GraphValue):
         then count a version."""
         data = self._data
         if type(data) is np.ndarray:
-            if not data.flags.writeable:
-                raise RuntimeError(SHARED_MEMORY)
-            if index is not None:
-                data[index] = new
-            elif np.broadcast_shapes(np.shape(new), data.shape) != data.shape:
-                raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the broadcast "
-                                   f"shape {list(np.broadcast_shapes(np.shape(new), data.shape))}")
-            else:
-                np.copyto(data, new, casting=casting)
+            try:
+                if index is not None:
+                    data[index] = new
+                else:
+                    np.copyto(data, new, casting=casting)
+            except ValueError:  # a read-only array (an expanded view), or shapes that do not fit
+                raise RuntimeError(SHARED_MEMORY if not data.flags.writeable else f"output with shape "
+                                   f"{list(data.shape)} doesn't match the broadcast shape "
+                                   f"{list(np.shape(new))}") from None
         else:
             if index is not None or (type(new) is not type(data) and np.shape(new) != ()):
                 raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
@@ -217,8 +219,7 @@ class Value(Methods, GraphValue):
         return self
 
     def _become(self, out: Value) -> Value:
-        """``self`` had no history and gets ``out``'s: its numbers and its graph node (an in-place
-        op with an input that requires grad, as PyTorch records it)."""
+        """``self`` (no history) takes ``out``'s numbers and node: an in-place op, recorded."""
         self._write(out._data, casting="unsafe")
         self.grad_fn, self._rg = out.grad_fn, True
         return self
@@ -259,12 +260,11 @@ class Value(Methods, GraphValue):
             self._write(value._data if isinstance(value, Value) else value, index=index)
 
     def __getitem__(self, index: Any) -> Value:
-        index = index_arg(index, self.shape)
+        index = index_arg(index)
         data = self._data
         if type(data) is np.ndarray and not (self._rg and grad_mode.enabled) and is_basic_index(index):
-            parts = index if isinstance(index, tuple) else (index,)
-            view = data[parts if Ellipsis in parts else parts + (Ellipsis,)]
-            if type(view) is np.ndarray:  # a view sharing memory and version, as in PyTorch
+            view = basic_view(data, index)  # a view sharing memory and version, as in PyTorch
+            if view is not None:
                 return self._view(view, shared_version=True)
         return GetItem.apply(self, index=index)
 

@@ -9,6 +9,8 @@ import subprocess
 import tempfile
 from typing import Any
 
+import numpy as np
+
 from .explain import fmt
 from .value import Value
 
@@ -43,7 +45,7 @@ def _value_label(v: Value, max_size: int) -> str:
     parts = [f"{name} shape {tuple(v.shape)}" if v.shape else name or "value"]
     if v._data.size <= max_size:
         parts.append("value " + fmt(v._data, max_items=max_size))
-    grad = None if v._grad is None else v._grad._data
+    grad = None if v._grad is None else np.asarray(v._grad)
     if grad is not None:
         parts.append("grad " + fmt(grad, max_items=max_size))
     return " | ".join(p.replace("|", "/").replace("{", "(").replace("}", ")")
@@ -102,7 +104,7 @@ def to_text(root: Value, max_size: int = 4) -> str:
         name = v.name or ("leaf" if v.grad_fn is None else "")
         op = v.grad_fn.name() if v.grad_fn is not None else "leaf"
         desc = f"{name + ' = ' if name and name != 'leaf' else ''}{fmt(v._data, max_items=max_size)}"
-        grad = f"  grad {fmt(v._grad._data, max_items=max_size)}" if v._grad is not None else ""
+        grad = f"  grad {fmt(np.asarray(v._grad), max_items=max_size)}" if v._grad is not None else ""
         if id(v) in seen:
             lines.append(f"{prefix}{branch}{op}: {desc} (shared, see {seen[id(v)]})")
             continue

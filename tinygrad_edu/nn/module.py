@@ -206,8 +206,8 @@ class Module(Movable):
             if p.dtype.kind != "f":  # as PyTorch: integer buffers (num_batches_tracked) stay
                 continue
             p._data = as_data(p._data, dtype)
-            if p._grad is not None and not p._grad.requires_grad:
-                p._grad = Value(as_data(p._grad._data, dtype))
+            if p.grad is not None and not p.grad.requires_grad:
+                p._grad = Value(as_data(p.grad._data, dtype))
         return self
 
     # ------------------------------------------------------------------ state

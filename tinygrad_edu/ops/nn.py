@@ -52,8 +52,8 @@ class MSEFunction(Function):
     def forward(ctx, x, y, *, reduction="mean"):
         ctx.save_for_backward(x, y)
         ctx.reduction, ctx.shapes = reduction, (np.shape(x), np.shape(y))
-        sq = (x - y) * (x - y)
-        return sq if reduction == "none" else sq.sum() / (sq.size if reduction == "mean" else 1)
+        sq = np.square(x - y)
+        return sq if reduction == "none" else sq.sum() / sq.size if reduction == "mean" else sq.sum()
 
     @staticmethod
     def backward(ctx, grad):

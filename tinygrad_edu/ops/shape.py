@@ -73,8 +73,11 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, x, *, index):
         ctx.shape, ctx.index = np.shape(x), index
-        check_index(index, ctx.shape)  # PyTorch's IndexError wording (numpy says "axis")
-        out = np.asarray(x)[index]
+        try:
+            out = np.asarray(x)[index]
+        except IndexError:
+            check_index(index, ctx.shape)  # PyTorch's IndexError wording (numpy says "axis")
+            raise
         return out[()] if type(out) is np.ndarray and not out.shape else out
 
     @staticmethod

@@ -201,14 +201,15 @@ def param_update(p: Value, new_data: Any) -> None:
 
 
 def grad_array(p: Value) -> np.ndarray | None:
-    """``p``'s gradient as a numpy array (no copy: never change it in place), or None."""
-    g = p.grad
-    return None if g is None else np.asarray(g.detach().numpy())
+    """``p``'s gradient as numpy data (no copy: never change it in place), or None. Optimizers
+    read the numbers directly: a Value per parameter per step would cost more than the update."""
+    g = p._grad
+    return g._data if isinstance(g, Value) else g
 
 
 def param_array(p: Value) -> np.ndarray:
-    """``p``'s numbers as a numpy array (no copy: never change it in place)."""
-    return np.asarray(p.detach().numpy())
+    """``p``'s numbers as numpy data (no copy: never change it in place)."""
+    return p._data
 
 
 def state_zeros(p: Value, fill: float = 0.0) -> Value:

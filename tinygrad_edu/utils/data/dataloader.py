@@ -67,7 +67,8 @@ class DataLoader:
             )
         if sampler is None:
             sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
-        if batch_size is not None and batch_sampler is None:
+        self._own_batches = batch_size is not None and batch_sampler is None
+        if self._own_batches:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.dataset, self.batch_size, self.drop_last = dataset, batch_size, drop_last
         self.sampler, self.batch_sampler, self.generator = sampler, batch_sampler, generator
@@ -84,15 +85,22 @@ class DataLoader:
             for index in self.sampler:
                 yield self.collate_fn(self.dataset[index])
             return
+        order = self.sampler.order() if self._own_batches and hasattr(self.sampler, "order") else None
+        if order is not None:  # the same indices as the BatchSampler gives, sliced from one array
+            stop = len(order) - len(order) % self.batch_size if self.drop_last else len(order)
+            for start in range(0, stop, self.batch_size):
+                yield self._batch(order[start:start + self.batch_size])
+            return
         for indices in self.batch_sampler:
             yield self._batch(list(indices))
 
-    def _batch(self, indices: list[Any]) -> Any:
-        if self.collate_fn is default_collate and indices:
+    def _batch(self, indices: Any) -> Any:
+        if self.collate_fn is default_collate and len(indices):
             found = _tensor_rows(self.dataset, indices)
             if found is not None:
                 tensors, rows = found
                 return [t[rows] for t in tensors]
         getitems = getattr(self.dataset, "__getitems__", None)
+        indices = [int(i) for i in indices]
         samples = getitems(indices) if callable(getitems) else [self.dataset[i] for i in indices]
         return self.collate_fn(samples)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any, Iterable, Iterator, Sized
 
+import numpy as np
+
 from ...random import Generator, rng
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "BatchSampler"]
@@ -25,6 +27,10 @@ class SequentialSampler(Sampler):
 
     def __iter__(self) -> Iterator[int]:
         return iter(range(len(self.data_source)))
+
+    def order(self) -> np.ndarray | None:
+        """The whole order as one array (the DataLoader batches it without a Python loop)."""
+        return np.arange(len(self.data_source))
 
     def __len__(self) -> int:
         return len(self.data_source)
@@ -53,6 +59,14 @@ class RandomSampler(Sampler):
             raise ValueError(
                 f"num_samples should be a positive integer value, but got num_samples={self.num_samples}"
             )
+
+    def order(self) -> np.ndarray | None:
+        """One epoch's order as one array, drawn exactly as ``__iter__`` draws it (one
+        permutation), or None where that takes more than one draw."""
+        n = len(self.data_source)
+        if self.replacement or self.num_samples != n or n == 0:
+            return None
+        return rng(self.generator).permutation(n)
 
     @property
     def num_samples(self) -> int:
