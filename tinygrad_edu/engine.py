@@ -1,11 +1,10 @@
-"""Floor 2: the backward walk.
-
-``run_backward`` sorts the graph without recursion (a chain a million ops deep is fine), then
-visits the nodes from the output back to the inputs. At each node it calls the op's ``backward``
-with the gradient that has arrived and adds what comes out to the next node's accumulator, or,
-for a leaf, to the gradients the walk collects: those of the values in ``collect`` (ids), or of
-every leaf and every ``retain_grad()`` value when it is None. ``backward`` then adds them into
-``.grad``; ``autograd.grad`` returns them. Values are used only through the GraphValue contract.
+"""Floor 2: the backward walk. ``run_backward`` sorts the graph without recursion (a chain a
+million ops deep is fine), then visits the nodes from the output back to the inputs. At each node
+it calls the op's ``backward`` with the gradient that has arrived and adds what comes out to the
+next node's accumulator, or, for a leaf, to the gradients the walk collects: those of the values
+in ``collect`` (ids), or of every leaf and every ``retain_grad()`` value when it is None.
+``backward`` adds them into ``.grad``; ``autograd.grad`` returns them. Values are used only
+through the GraphValue contract.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import numpy as np
 
 from .diagnostics import SECOND_BACKWARD, check_finite, check_grad_shape, check_saved
 from .function import _FREED, Function
-from .state import GraphValue, set_grad_enabled, state
+from .state import GraphValue, grad_mode, state
 
 __all__ = ["backward", "run_backward", "topological_order", "seed", "accumulate"]
 
@@ -129,13 +128,15 @@ def run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool,
             node._acc = g if node._acc is None else node._acc + g
         elif collect is None or id(root) in collect:
             _add(found, root, g)
+    prev, grad_mode.enabled = grad_mode.enabled, create_graph  # record the backward only if asked
     try:
-        with set_grad_enabled(create_graph):  # record the backward itself only if asked
-            _walk(nodes, made, found, retain_graph, create_graph, collect, trace)
+        _walk(nodes, made, found, retain_graph, create_graph, collect, trace)
     except BaseException:
         for node in nodes:  # leave no half-summed gradients on the nodes either
             node._acc = None
         raise
+    finally:
+        grad_mode.enabled = prev
     return found
 
 
@@ -194,7 +195,8 @@ def _walk(nodes: list, made: dict, found: dict[int, list], retain_graph: bool, c
             if pn is not None:
                 pn._acc = pg if pn._acc is None else pn._acc + pg
             elif every or id(p) in collect:
-                _add(found, p, pg)
+                slot = found.get(id(p))
+                found[id(p)] = [p, pg] if slot is None else [p, slot[1] + pg]
         if not retain_graph and saved:
             node.saved_values = _FREED
 

@@ -85,9 +85,8 @@ class Function:
     __slots__ = ("parents", "saved_values", "needs_input_grad", "_epoch", "_acc", "_seq", "__dict__")
     derivative: tuple[str, ...] = ()
 
-    def __init__(self) -> None:
-        self.saved_values: tuple = ()
-        self.needs_input_grad: tuple[bool, ...] = ()
+    saved_values: tuple
+    needs_input_grad: tuple[bool, ...]
 
     @property
     def saved_tensors(self) -> tuple:
