@@ -59,10 +59,13 @@ class BroadcastTo(Function):
 
 def is_basic_index(index: Any) -> bool:
     """True for indexes made of ints, slices, None and Ellipsis: they never repeat an element."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts
-    )
+    if type(index) is not tuple:  # one part: the common cases without a loop
+        return type(index) is not np.ndarray and (isinstance(index, (int, np.integer, slice))
+                                                  or index is None or index is Ellipsis)
+    for p in index:
+        if not (isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis):
+            return False
+    return True
 
 
 class GetItem(Function):

@@ -99,7 +99,9 @@ class DataLoader:
             found = _tensor_rows(self.dataset, indices)
             if found is not None:
                 tensors, rows = found
-                return [t[rows] for t in tensors]
+                # values that need no gradient are sliced directly (no graph node to record)
+                return [t[rows] if t.requires_grad else t._from_op(t.numpy()[rows], None)
+                        for t in tensors]
         getitems = getattr(self.dataset, "__getitems__", None)
         indices = [int(i) for i in indices]
         samples = getitems(indices) if callable(getitems) else [self.dataset[i] for i in indices]
