@@ -111,10 +111,6 @@ class Neg(Function):
         return -grad
 
 
-def _is_number(b: Any) -> bool:
-    return type(b) is int or type(b) is float
-
-
 def _pow_base_grad(grad: Any, a: Any, b: Any) -> Any:
     """PyTorch's pow_backward: grad * b * a^(b-1), and exactly 0 where b == 0 (even at a = 0,
     where the formula gives 0 * 0^-1 = nan). Elsewhere the formula already gives 0 at b == 0;
