@@ -80,9 +80,16 @@ def test_ops_constants_and_operand_order_are_labelled():
 
 
 def test_unnamed_values_show_just_their_number():
-    w = tg.tensor(2.0, requires_grad=True)
-    dot = viz.to_dot(w * 3.0, backward=True)
+    dot = viz.to_dot(tg.tensor(2.0, requires_grad=True) * 3.0, backward=True)
     assert 'label="6\\ngrad 1"' in dot and 'label="2\\ngrad 3"' in dot
+
+
+def test_values_are_named_by_the_callers_variables():
+    w = tg.tensor(2.0, requires_grad=True)
+    z = w * 3.0
+    dot = viz.to_dot(z, backward=True)
+    assert 'label="z = 6\\ngrad 1"' in dot and 'label="w = 2\\ngrad 3"' in dot
+    assert viz.to_text(z).splitlines()[1] == "└─ leaf: w = 2  grad 3"
 
 
 def test_backward_refuses_a_value_without_grad():

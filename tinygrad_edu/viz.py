@@ -13,6 +13,7 @@ is the same in one call.
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import engine
-from .explain import _symbols, fmt
+from .explain import _caller_names, _symbols, fmt
 from .state import no_grad
 from .value import Value
 
@@ -127,10 +128,11 @@ def _esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _value_lines(v: Value, max_size: int) -> list[str]:
+def _value_lines(v: Value, max_size: int, names: dict[int, str]) -> list[str]:
     data = v.detach().numpy()
     shown = fmt(data, max_items=max_size) if data.size <= max_size else f"shape {tuple(data.shape)}"
-    lines = [f"{v.name} = {shown}" if v.name else shown]
+    name = v.name or names.get(id(v))
+    lines = [f"{name} = {shown}" if name else shown]
     if not v.requires_grad:
         lines.append("constant")
     else:
@@ -141,15 +143,17 @@ def _value_lines(v: Value, max_size: int) -> list[str]:
 
 
 def to_dot(root: Value, max_size: int = 6, rankdir: str = "TB", size: str | None = "4.5,7",
-           backward: bool = False) -> str:
+           backward: bool = False, names: dict[int, str] | None = None) -> str:
     """Graphviz DOT text for the graph that computed ``root``, drawn top to bottom.
 
     Each value is a box (its name and number, ``grad`` once known; constants dashed, marked
     ``constant``); each op an ellipse labelled by symbol and name (``*  Mul``), with its operands'
     edges labelled where their order matters (``a``, ``b`` of ``a - b``). ``size`` (inches) caps
     the drawing for a page column. ``backward=True`` runs :func:`backward` first, so that every
-    value shows its gradient.
+    value shows its gradient. Values are named by ``name=``, else by the caller's variables.
     """
+    if names is None:
+        names = _caller_names(inspect.currentframe().f_back)
     if backward:
         _backward(root)
     lines = ["digraph tinygrad_edu {", f"  rankdir={rankdir}; nodesep=0.25; ranksep=0.3;",
@@ -162,7 +166,7 @@ def to_dot(root: Value, max_size: int = 6, rankdir: str = "TB", size: str | None
     for v in values:
         k = number[id(v)]
         style = "rounded" if v.requires_grad else "dashed"
-        label = "\\n".join(_esc(line) for line in _value_lines(v, max_size))
+        label = "\\n".join(_esc(line) for line in _value_lines(v, max_size, names))
         lines.append(f'  v{k} [shape=box, style={style}, label="{label}"];')
         node = v.grad_fn
         if node is None:
@@ -184,7 +188,8 @@ def to_dot(root: Value, max_size: int = 6, rankdir: str = "TB", size: str | None
 
 def to_svg(root: Value, max_size: int = 6, size: str | None = "4.5,7", backward: bool = False) -> str:
     """The drawing as SVG text (needs Graphviz's ``dot``)."""
-    return _render(to_dot(root, max_size, size=size, backward=backward), "svg").decode("utf-8")
+    names = _caller_names(inspect.currentframe().f_back)
+    return _render(to_dot(root, max_size, size=size, backward=backward, names=names), "svg").decode()
 
 
 def _render(dot_text: str, kind: str) -> bytes:
@@ -201,7 +206,8 @@ def draw(root: Value, path: str, max_size: int = 6, size: str | None = "4.5,7",
     kind = os.path.splitext(path)[1].lstrip(".").lower()
     if kind not in ("svg", "png", "pdf"):
         raise ValueError(f"draw: unsupported file type {kind!r}; use .svg, .png or .pdf")
-    data = _render(to_dot(root, max_size, size=size, backward=backward), kind)
+    names = _caller_names(inspect.currentframe().f_back)
+    data = _render(to_dot(root, max_size, size=size, backward=backward, names=names), kind)
     with open(path, "wb") as fh:
         fh.write(data)
     return path
@@ -210,6 +216,7 @@ def draw(root: Value, path: str, max_size: int = 6, size: str | None = "4.5,7",
 def to_text(root: Value, max_size: int = 4, backward: bool = False) -> str:
     """An indented tree for terminals: the output at the top, its inputs below. A value used
     twice is printed once and referred to afterwards."""
+    names = _caller_names(inspect.currentframe().f_back)
     if backward:
         _backward(root)
     lines: list[str] = []
@@ -218,7 +225,8 @@ def to_text(root: Value, max_size: int = 4, backward: bool = False) -> str:
     while stack:
         v, prefix, branch = stack.pop()
         data = fmt(v.detach().numpy(), max_items=max_size)
-        desc = f"{v.name} = {data}" if v.name else data
+        name = v.name or names.get(id(v))
+        desc = f"{name} = {data}" if name else data
         kind = "constant" if not v.requires_grad else "leaf" if v.grad_fn is None else _op_label(v.grad_fn)
         grad = _grad(v) if v.requires_grad else None
         tail = f"  grad {fmt(grad, max_items=max_size)}" if grad is not None else ""
