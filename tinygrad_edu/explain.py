@@ -310,7 +310,9 @@ def _print(loss_label: str, rows: list[ExplainRow], out: TextIO, unfuse: bool) -
                 continue
             rhs = inp.formula.split(" = ", 1)[1]
             factor = rhs if re.fullmatch(r"[\w.]+|1/n|-?\d+", rhs) else "local"
-            print(f"    to {inp.label}: local {inp.formula} = {fmt(inp.local, max_items=4)}", file=out)
+            local = fmt(inp.local, max_items=4)
+            shown = "" if local == rhs else f" = {local}"  # "= 1 = 1" says nothing twice
+            print(f"    to {inp.label}: local {inp.formula}{shown}", file=out)
             if inp.products is not None:
                 print(f"        {target} = upstream * {factor} = {fmt(inp.products, max_items=4)}"
                       f" -> summed: {fmt(inp.sent, max_items=4)}", file=out)
