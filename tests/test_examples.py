@@ -16,7 +16,7 @@ sys.path.insert(0, str(EXAMPLES))
 
 # Where the posts print a square computed by their libm's pow(), and a correctly rounded square
 # (x*x, which is what numpy and tinygrad_edu compute) differs by one unit in the last place.
-# (listing, epoch): the post's loss and ours. See docs/blogs/gd-and-sgd.md.
+# (listing, epoch): the post's loss and ours. See docs/blogs/seed-000.md and docs/pytorch-differences.md.
 ONE_ULP = {("sgd_bug", 86): ("1.3496623055941361e-14", "1.349662305594136e-14")}
 # ... and where glibc's pow() differs from the post (shared/reference/README.md) while x*x agrees.
 REFERENCE_ONE_ULP = {("s000_sgd", 50): ("5.585291664185542e-13", "5.585291664185541e-13")}
