@@ -60,3 +60,48 @@ def test_readme_quick_start_is_the_two_commands_ci_runs():
     assert '".[dev]"' in cmds[1] and "pytest" in cmds[1]
     ci = (ROOT / ".ci" / "run").read_text()
     assert "<!-- quickstart -->" in ci  # CI reads the commands from the README itself
+
+
+MICROGRAD_DEPTH = """
+from micrograd.engine import Value
+def fails(n):
+    out = v = Value(1.0)
+    for _ in range(n):
+        out = out * 1.0
+    try:
+        out.backward()
+    except RecursionError:
+        return True
+    return False
+print(fails(995), fails(996))
+"""
+
+
+def test_micrograd_recursion_number_in_how_autograd_works():
+    """The page says micrograd 0.1.0 fails from a chain of 996 ops in a fresh interpreter."""
+    pytest.importorskip("micrograd")
+    import subprocess
+    import sys
+
+    page = (ROOT / "docs" / "how-autograd-works.md").read_text(encoding="utf-8")
+    assert "**996 ops**" in page and "(995 still works)" in page
+    if sys.getrecursionlimit() != 1000:
+        pytest.skip("the number is for the default recursion limit")
+    out = subprocess.run([sys.executable, "-c", MICROGRAD_DEPTH], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True"]
+
+
+def test_seed003_note_is_quoted_as_prose_and_matches_the_program():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        from s003_minibatch import NOTE
+    finally:
+        sys.path.remove(str(ROOT / "examples"))
+    page = (ROOT / "docs" / "blogs" / "seed-003.md").read_text(encoding="utf-8")
+    quote = " ".join(ln[1:].strip() for ln in page.splitlines() if ln.startswith(">") and
+                     not ln.startswith(">>>"))
+    assert quote == " ".join(NOTE.split())
+    assert "print(NOTE)" not in page  # prose belongs outside a python block

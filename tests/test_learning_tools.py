@@ -30,9 +30,10 @@ def test_explain_seed000_first_epoch(capsys):
     np.testing.assert_allclose(rows[1].upstream, [1 / 3] * 3)  # 1/N from the mean
     np.testing.assert_allclose(rows[1].inputs[0].local, [-2.0, -4.0, -6.0])  # 2(wx - y)
     np.testing.assert_allclose(rows[3].upstream, [-2 / 3, -4 / 3, -2.0])
-    assert rows[3].inputs[0].label == "w" and rows[3].inputs[0].formula == "dz/da = b"
+    assert rows[3].inputs[0].label == "w" and rows[3].inputs[0].formula == "dt1/dw = x"
     assert rows[-1].is_leaf and rows[-1].upstream == w.grad == -9.333333333333334
-    assert "summed over the copies that broadcasting made" in out
+    # w was broadcast over x: the three products are shown before they are summed
+    assert "dL/dw = upstream * x = [-2/3, -8/3, -6] -> summed: -28/3" in out
 
 
 def test_explain_tanh_of_affine(capsys):
@@ -59,8 +60,8 @@ def test_explain_shows_accumulation_at_a_diamond(capsys):
     out = capsys.readouterr().out
     b_row = next(r for r in rows if r.label == "b")
     assert [float(p) for p in b_row.upstream_parts] == [1.0, 1.0] and b_row.upstream == 2.0
-    assert "d(loss)/d(b) = 1.0 + 1.0 = 2.0" in out
-    assert "a.grad = 2.0 + 2.0 = 4.0" in out
+    assert "upstream = dL/db = 1 + 1 = 2   (b is used 2 times: the gradients add up)" in out
+    assert "a.grad = 2 + 2 = 4" in out
 
 
 def test_explain_small_mlp_rows_and_compact_arrays(capsys):
@@ -84,7 +85,7 @@ def test_explain_small_mlp_rows_and_compact_arrays(capsys):
 
 def test_to_dot_is_well_formed_and_complete():
     w, cost = seed000_cost()
-    cost.backward()
+    viz.backward(cost)
     dot = viz.to_dot(cost)
     nodes = set(re.findall(r"^\s+(v\d+|op\d+) \[", dot, re.M))
     edges = re.findall(r"^\s+(\w+) -> (\w+);", dot, re.M)
@@ -92,16 +93,25 @@ def test_to_dot_is_well_formed_and_complete():
     assert all(a in nodes and b in nodes for a, b in edges)
     values = viz.graph_nodes(cost)
     n_ops = sum(v.grad_fn is not None for v in values)
-    assert len(nodes) == len(values) + n_ops == 5 + 4
-    assert "MulBackward" in dot and "grad -9.333333333333334" in dot
+    # 5 values with grad, the constants x and y, 4 ops, and the 2 of ** 2 as a number node
+    assert len(nodes) == len(values) + n_ops == 7 + 4
+    assert re.search(r'c\d+_1 \[shape=plaintext, label="2"\]', dot)
+    assert '"*  Mul"' in dot and '"**  Pow"' in dot and "w = 1\\ngrad -28/3" in dot
+    assert 'label="x = [1, 2, 3]\\nconstant"' in dot
+    assert re.search(r'v\d+ -> op\d+ \[label="a"\]', dot)  # err - y: the operands are named
+    assert "rankdir=TB" in dot and 'size="' in dot
+    assert "grad [1/3, 1/3, 1/3]" in dot  # a value in between, without retain_grad
+    w, cost = seed000_cost()
+    cost.backward()  # a plain backward frees what Pow saved: the exponent is no longer known
+    assert 'label="a number"' in viz.to_dot(cost)
 
 
 def test_to_text_tree():
     a = tg.tensor(2.0, requires_grad=True, name="a")
     b = a * a
     text = viz.to_text(b + b)
-    assert text.splitlines()[0].startswith("AddBackward")
-    assert "(shared, see line 2)" in text and "a = 2.0" in text
+    assert text.splitlines()[0].startswith("+  Add: 8")
+    assert "(shared, see line 2)" in text and "a = 2" in text
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")

@@ -13,7 +13,7 @@ from tinygrad_edu.optim import SGD
 
 
 def reference_sgd(p, grads, lr, momentum, dampening, weight_decay, nesterov, maximize):
-    """PyTorch's SGD, written out in numpy (pytorch-semantics.md)."""
+    """PyTorch's SGD, written out in numpy (torch.optim.SGD's documented algorithm; docs/api.md)."""
     p = p.copy()
     buf = None
     for g in grads:
