@@ -154,6 +154,7 @@ def _walk(nodes: list, made: dict, found: dict[int, list], retain_graph: bool, c
     epoch, anomaly, every = state.epoch, state.anomaly, collect is None
     for node in reversed(nodes):
         v, g, node._acc = made[node], node._acc, None
+        node.received = None if create_graph else g  # kept for drawings (viz, explain)
         if g is None:
             continue
         saved = node.saved_values

@@ -79,19 +79,18 @@ class Function:
       Values and in-place changes before backward are caught;
     * ``needs_input_grad``: one boolean per positional input;
     * ``parents``: the positional inputs that are Values (None for plain numbers or arrays);
+    * ``received``: after a backward, the gradient that reached the node's output (drawings);
     * any other attribute (``ctx.shape = x.shape``) may be set freely.
     """
 
-    __slots__ = ("parents", "saved_values", "needs_input_grad", "_epoch", "_acc", "_seq", "__dict__")
+    __slots__ = ("parents", "saved_values", "needs_input_grad", "received", "_epoch", "_acc", "_seq",
+                 "__dict__")
     derivative: tuple[str, ...] = ()
 
     saved_values: tuple
     needs_input_grad: tuple[bool, ...]
 
-    @property
-    def saved_tensors(self) -> tuple:
-        """PyTorch's name for ``saved_values``."""
-        return self.saved_values
+    saved_tensors = property(lambda self: self.saved_values, doc="PyTorch's name for saved_values.")
 
     def save_for_backward(self, *values: Any) -> None:
         self.saved_values = values
