@@ -90,9 +90,14 @@ def _seen(v: Value) -> tuple[Any, dict[int, Any]]:
 
 
 def _grad(v: Value) -> Any:
-    """The gradient to show: ``.grad`` for leaves and retained values, else viz.backward's."""
+    """The gradient to show: ``.grad`` for leaves and retained values; for the values in between,
+    the gradient their node received in the last backward (a plain ``backward()`` is enough), or
+    the one ``viz.backward`` remembered."""
     if v.grad_fn is None or v.retains_grad:
         return None if v.grad is None else v.grad.detach().numpy()
+    received = getattr(v.grad_fn, "received", None)  # set by the first backward through it
+    if received is not None and not hasattr(received, "grad_fn"):
+        return np.asarray(received)
     return _seen(v)[0]
 
 
