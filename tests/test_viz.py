@@ -46,14 +46,15 @@ def test_to_dot_backward_true_is_the_same_in_one_call():
     assert "grad 4.5" in viz.to_text(c)
 
 
-def test_after_plain_backward_only_kept_gradients_are_drawn():
+def test_after_plain_backward_every_gradient_is_drawn():
     a, b, c = square_twice()
     b.retain_grad()
     c.backward()
     dot = viz.to_dot(c)
     assert label_of(dot, "b") == "b = 2.25\\ngrad 4.5"  # retained: .grad
-    assert label_of(dot, "c") == "c = 5.062"  # not retained: its gradient is gone
+    assert label_of(dot, "c") == "c = 5.062\\ngrad 1"  # not retained: what its node received
     assert label_of(dot, "a") == "a = 1.5\\ngrad 13.5"
+    assert c.grad_fn.received == 1.0
 
 
 def test_a_second_viz_backward_accumulates_like_backward():

@@ -2,13 +2,11 @@
 indented text tree for terminals.
 
 Every value shows its number and, once known, its gradient. Leaves keep their gradient in
-``.grad``; a value computed along the way does not (PyTorch frees it unless you call
-``retain_grad()``), and after ``loss.backward()`` its gradient is gone: it existed only during the
-walk. So drawings that show every gradient run the backward themselves:
-``viz.backward(loss)`` does exactly what ``loss.backward()`` does (the same ``.grad`` on the leaves,
-nothing stored on the other values) and, on the side, remembers the gradient that reached each
-value, for the drawings (weakly: a drawing keeps nothing alive). ``to_dot(loss, backward=True)``
-is the same in one call.
+``.grad``; a value computed along the way does not (as in PyTorch, unless you call
+``retain_grad()``), but its node remembers the gradient it received in the last backward
+(``value.grad_fn.received``), so a plain ``loss.backward()`` is enough for a drawing with every
+gradient. ``viz.backward(loss)`` does the same as ``loss.backward()`` and also remembers, weakly,
+the numbers each op took as constants; ``to_dot(loss, backward=True)`` is the same in one call.
 """
 
 from __future__ import annotations
