@@ -26,7 +26,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .device import cuda, device
+from .device import backends, cuda, device
 from .dtypes import bool_, float32, float64, get_default_dtype, int32, int64, set_default_dtype
 from .explain import explain
 from .function import Function
@@ -51,6 +51,7 @@ from .toplevel import (
     mean,
     min,
     minimum,
+    mul,
     numel,
     permute,
     pow,
@@ -87,7 +88,7 @@ __all__ = [
     "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "where", "clamp", "pow",
     "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
     "is_tensor", "float32", "float64", "int32", "int64", "bool_", "float", "double", "long",
-    "save", "load", "device", "cuda", "set_default_dtype", "get_default_dtype", "explain",
+    "save", "load", "device", "cuda", "backends", "mul", "set_default_dtype", "get_default_dtype", "explain",
     "autograd", "nn", "optim", "utils", "softmax", "log_softmax", "logsumexp",
 ]
 __all__ += [

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["device", "cuda", "check_device", "parse_to_args", "set_default_device",
+__all__ = ["device", "cuda", "backends", "check_device", "parse_to_args", "set_default_device",
            "get_default_device", "Movable"]
 
 
@@ -95,3 +95,23 @@ class Movable:
 
     def double(self) -> Any:
         return self.to(np.float64)
+
+
+class _NoBackend:
+    """A backend that is never available here (``torch.backends.mps`` and friends)."""
+
+    @staticmethod
+    def is_available() -> bool:
+        return False
+
+    @staticmethod
+    def is_built() -> bool:
+        return False
+
+
+class backends:
+    """``torch.backends.mps.is_available()`` and ``torch.backends.cuda.is_built()`` are False, so
+    tutorial code that picks a device picks the CPU."""
+
+    mps = _NoBackend()
+    cuda = _NoBackend()

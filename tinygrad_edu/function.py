@@ -112,8 +112,8 @@ class Function:
 
     @property
     def next_functions(self) -> tuple:
-        """The nodes of the inputs, as in PyTorch (``None`` for inputs without grad)."""
-        return tuple(p.grad_fn if n else None for p, n in zip(self.parents, self.needs_input_grad))
+        """``(node, 0)`` per input, as in PyTorch (``(None, 0)`` for leaves and constants)."""
+        return tuple((p.grad_fn if n else None, 0) for p, n in zip(self.parents, self.needs_input_grad))
 
     @classmethod
     def apply(cls, *inputs: Any, **settings: Any) -> Any:

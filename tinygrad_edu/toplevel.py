@@ -15,7 +15,7 @@ from .value import Value
 
 __all__ = [
     "unsqueeze", "squeeze", "cat", "concatenate", "stack", "relu", "sigmoid", "tanh", "exp", "log",
-    "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "where", "clamp", "pow",
+    "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "mul", "where", "clamp", "pow",
     "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
     "is_tensor", "softmax", "log_softmax", "logsumexp",
 ]
@@ -180,8 +180,17 @@ def min(x: Any, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:  # no
     return _v(x).min(dim, keepdim, **kw)
 
 
-def matmul(a: Any, b: Any) -> Value:
-    return _v(a) @ b
+def matmul(a: Any, b: Any, *, out: Value | None = None) -> Value:
+    return _into(out, _v(a) @ b)
+
+
+def mul(a: Any, b: Any, *, out: Value | None = None) -> Value:
+    return _into(out, _v(a) * b)
+
+
+def _into(out: Value | None, result: Value) -> Value:
+    """PyTorch's ``out=``: the result written into ``out`` (in place), which is returned."""
+    return result if out is None else out.copy_(result)
 
 
 def numel(x: Value) -> int:
