@@ -9,8 +9,24 @@ torch = pytest.importorskip("torch")
 import tinygrad_edu as tg  # noqa: E402
 from conformance.conftest import assert_same  # noqa: E402
 from tinygrad_edu.testing.catalogue import CATALOGUE  # noqa: E402
+from tinygrad_edu.testing.catalogue_nn import (  # noqa: E402
+    class_targets,
+    class_weights,
+    embedding_indices,
+    huber_shift,
+    l1_shift,
+    prob_pattern,
+)
 
 F = torch.nn.functional
+
+
+def _long(a):
+    return torch.tensor(a, dtype=torch.int64)
+
+
+def _f64(a):
+    return torch.tensor(a, dtype=torch.float64)
 
 
 def _rev(x):
@@ -63,6 +79,34 @@ TORCH = {
     "linear": F.linear,
     "mse_loss": lambda a, b: F.mse_loss(a, b),
     "mse_loss_sum": lambda a, b: F.mse_loss(a, b, reduction="sum"),
+    # nn entries (tinygrad_edu/testing/catalogue_nn.py)
+    "leaky_relu": lambda x: F.leaky_relu(x, 0.1),
+    "elu": lambda x: F.elu(x, 0.7),
+    "erf": torch.erf,
+    "gelu": F.gelu,
+    "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
+    "silu": F.silu,
+    "softplus": lambda x: F.softplus(x, beta=2.0, threshold=3.0),
+    "softmax": lambda x: F.softmax(x, dim=-1),
+    "log_softmax": lambda x: F.log_softmax(x, dim=-1),
+    "logsumexp": lambda x: x.logsumexp(-1),
+    "logsumexp_keepdim": lambda x: x.logsumexp(tuple(range(x.ndim)), keepdim=True),
+    "nll_loss": lambda x: F.nll_loss(x, _long(class_targets(x.shape))),
+    "nll_loss_weighted_ignore": lambda x: F.nll_loss(x, _long(class_targets(x.shape, True)),
+                                                     weight=_f64(class_weights(x.shape[1]))),
+    "cross_entropy": lambda x: F.cross_entropy(x, _long(class_targets(x.shape))),
+    "cross_entropy_nd": lambda x: F.cross_entropy(x, _long(class_targets(x.shape))),
+    "cross_entropy_weighted_smooth": lambda x: F.cross_entropy(
+        x, _long(class_targets(x.shape, True)), weight=_f64(class_weights(x.shape[1])),
+        label_smoothing=0.2),
+    "cross_entropy_probs": lambda x, t: F.cross_entropy(x, t * _f64(prob_pattern(tuple(x.shape)))),
+    "binary_cross_entropy": lambda x, t: F.binary_cross_entropy(x, t),
+    "binary_cross_entropy_with_logits": lambda x, t: F.binary_cross_entropy_with_logits(
+        x, t, pos_weight=torch.tensor(2.5, dtype=torch.float64)),
+    "l1_loss": lambda a, b: F.l1_loss(a, b + _f64(l1_shift(tuple(b.shape)))),
+    "smooth_l1_loss": lambda a, b: F.smooth_l1_loss(a, b + _f64(huber_shift(tuple(b.shape)))),
+    "huber_loss": lambda a, b: F.huber_loss(a, b + _f64(huber_shift(tuple(b.shape))), reduction="sum"),
+    "embedding": lambda w: F.embedding(_long(embedding_indices(w.shape[0])), w),
 }
 
 UNARY = [(), (3,), (2, 3), (2, 1, 3)]
@@ -80,6 +124,20 @@ SHAPES = {
     "linear": [((2, 3), (4, 3), (4,)), ((2, 2, 3), (4, 3), (4,)), ((3,), (1, 3), (1,))],
     "mse_loss": [((3,), (3,)), ((2, 3), (2, 3)), ((), ())],
     "mse_loss_sum": [((3,), (3,)), ((2, 3), (2, 3)), ((), ())],
+    "logsumexp": [(3,), (2, 3), (2, 3, 2)],
+    "logsumexp_keepdim": [(3,), (2, 3), (2, 3, 2)],
+    "nll_loss": [(1, 1), (3, 4), (5, 2)],
+    "nll_loss_weighted_ignore": [(2, 3), (3, 4), (5, 2)],
+    "cross_entropy": [(1, 1), (3, 4), (5, 2)],
+    "cross_entropy_nd": [(2, 3, 2), (3, 4, 1), (1, 2, 3)],
+    "cross_entropy_weighted_smooth": [(2, 3), (3, 4), (5, 2)],
+    "cross_entropy_probs": [((1, 1), (1, 1)), ((3, 4), (3, 4)), ((2, 3, 2), (2, 3, 2))],
+    "binary_cross_entropy": [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
+    "binary_cross_entropy_with_logits": [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
+    "l1_loss": [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
+    "smooth_l1_loss": [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
+    "huber_loss": [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
+    "embedding": [(1, 2), (3, 1), (4, 3)],
 }
 
 

@@ -43,6 +43,8 @@ from .toplevel import (
     flatten,
     is_tensor,
     log,
+    log_softmax,
+    logsumexp,
     matmul,
     max,
     maximum,
@@ -56,6 +58,7 @@ from .toplevel import (
     reshape,
     sigmoid,
     sin,
+    softmax,
     sqrt,
     square,
     squeeze,
@@ -85,5 +88,5 @@ __all__ = [
     "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
     "is_tensor", "float32", "float64", "int32", "int64", "bool_", "float", "double", "long",
     "save", "load", "device", "cuda", "set_default_dtype", "get_default_dtype", "explain",
-    "autograd", "nn", "optim", "utils",
+    "autograd", "nn", "optim", "utils", "softmax", "log_softmax", "logsumexp",
 ]

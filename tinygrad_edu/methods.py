@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .device import device, parse_to_args
+from .dtypes import get_default_dtype
 from .function import Function
 from .ops import (
     Abs,
@@ -40,6 +41,7 @@ from .ops import (
     Sum,
     Tanh,
 )
+from .ops.activation import LogSoftmax, LogSumExp, Softmax, float_input
 from .shape_methods import ShapeMethods, index_arg, pick, shape_arg
 from .state import GraphValue
 
@@ -320,6 +322,19 @@ class Methods(ShapeMethods):
         return Clamp.apply(self, min=min, max=max)
 
     clip = clamp
+
+    def softmax(self, dim: int, dtype: Any = None) -> Value:
+        """e^x / sum(e^x) along ``dim``, with the max subtracted first (stable for large x)."""
+        return Softmax.apply(float_input(self, "softmax", dtype), dim=dim)
+
+    def log_softmax(self, dim: int, dtype: Any = None) -> Value:
+        """x - logsumexp(x) along ``dim``: log-probabilities, stable for large x."""
+        return LogSoftmax.apply(float_input(self, "log_softmax", dtype), dim=dim)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Value:
+        """log(sum(e^x)) over ``dim`` (an int or a tuple), computed as max + log(sum(e^(x - max)))."""
+        x = self if self.dtype.kind == "f" else self.to(get_default_dtype())
+        return LogSumExp.apply(x, dim=dim, keepdim=keepdim)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,

@@ -15,7 +15,7 @@ __all__ = [
     "unsqueeze", "squeeze", "cat", "concatenate", "stack", "relu", "sigmoid", "tanh", "exp", "log",
     "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "where", "clamp", "pow",
     "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
-    "is_tensor",
+    "is_tensor", "softmax", "log_softmax", "logsumexp",
 ]
 
 
@@ -184,3 +184,15 @@ def numel(x: Value) -> int:
 
 def is_tensor(x: Any) -> bool:
     return isinstance(x, Value)
+
+
+def softmax(x: Any, dim: int, dtype: Any = None) -> Value:
+    return _v(x).softmax(dim, dtype)
+
+
+def log_softmax(x: Any, dim: int, dtype: Any = None) -> Value:
+    return _v(x).log_softmax(dim, dtype)
+
+
+def logsumexp(x: Any, dim: Any, keepdim: bool = False) -> Value:
+    return _v(x).logsumexp(dim, keepdim)

@@ -15,8 +15,32 @@ import numpy as np
 from ..dtypes import as_data
 from ..ops import LinearFunction, MSEFunction
 from ..value import Value
+from .functional_act import (
+    dropout,
+    elu,
+    embedding,
+    gelu,
+    leaky_relu,
+    log_softmax,
+    one_hot,
+    silu,
+    softmax,
+    softplus,
+)
+from .functional_loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
 
 __all__ = ["relu", "sigmoid", "tanh", "linear", "mse_loss", "LinearFunction", "MSEFunction"]
+__all__ += ["softmax", "log_softmax", "leaky_relu", "elu", "gelu", "silu", "softplus", "dropout",
+            "one_hot", "embedding", "cross_entropy", "nll_loss", "binary_cross_entropy",
+            "binary_cross_entropy_with_logits", "l1_loss", "smooth_l1_loss", "huber_loss"]
 
 
 def relu(x: Value) -> Value:

@@ -1,5 +1,6 @@
 """The built-in ops, one module per family. Each op is a :class:`~tinygrad_edu.Function`."""
 
+from .activation import ELU, GELU, Erf, LeakyReLU, LogSoftmax, LogSumExp, SiLU, Softmax, Softplus
 from .cast import Cast
 from .elementwise import (
     Abs,
@@ -20,7 +21,9 @@ from .elementwise import (
     Tanh,
     Where,
 )
+from .embedding import EmbeddingFunction
 from .linalg import MatMul
+from .loss import BCEFunction, BCEWithLogitsFunction, HuberFunction, NLLLossFunction
 from .nn import LinearFunction, MSEFunction
 from .reduce import Max, Mean, Min, Sum
 from .shape import BroadcastTo, Cat, GetItem, Permute, Reshape, ScatterAdd, SetItem, Stack
@@ -30,4 +33,6 @@ __all__ = [
     "LinearFunction", "Log", "MatMul", "Max", "Mean", "Min", "MSEFunction", "Mul", "Neg", "Permute",
     "Pow", "ReLU", "Reshape", "ScatterAdd", "SetItem", "Sigmoid", "Sin", "Sqrt", "Stack", "Sub",
     "Sum", "Tanh", "Where",
+    "LeakyReLU", "ELU", "Erf", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax", "LogSumExp",
+    "NLLLossFunction", "BCEFunction", "BCEWithLogitsFunction", "HuberFunction", "EmbeddingFunction",
 ]

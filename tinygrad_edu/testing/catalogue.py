@@ -215,3 +215,7 @@ CATALOGUE: list[OpCase] = [
     OpCase("mse_loss_sum", lambda a, b: F.mse_loss(a, b, reduction="sum"),
            lambda u, a, b: (u * 2 * (a - b), -u * 2 * (a - b)), 2, broadcast=False),
 ]
+
+from .catalogue_nn import nn_cases  # noqa: E402 - the nn entries (activations, softmax, losses)
+
+CATALOGUE += nn_cases()
