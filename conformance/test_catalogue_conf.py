@@ -9,6 +9,7 @@ torch = pytest.importorskip("torch")
 import tinygrad_edu as tg  # noqa: E402
 from conformance.conftest import assert_same  # noqa: E402
 from tinygrad_edu.testing.catalogue import CATALOGUE  # noqa: E402
+from tinygrad_edu.testing.catalogue_conv import spread  # noqa: E402
 from tinygrad_edu.testing.catalogue_nn import (  # noqa: E402
     class_targets,
     class_weights,
@@ -27,6 +28,8 @@ def _long(a):
 
 def _f64(a):
     return torch.tensor(a, dtype=torch.float64)
+def _spread(x):
+    return x + torch.tensor(spread(tuple(x.shape)), dtype=torch.float64)
 
 
 def _rev(x):
@@ -107,6 +110,23 @@ TORCH = {
     "smooth_l1_loss": lambda a, b: F.smooth_l1_loss(a, b + _f64(huber_shift(tuple(b.shape)))),
     "huber_loss": lambda a, b: F.huber_loss(a, b + _f64(huber_shift(tuple(b.shape))), reduction="sum"),
     "embedding": lambda w: F.embedding(_long(embedding_indices(w.shape[0])), w),
+    "conv2d": F.conv2d,
+    "conv2d_stride_pad": lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
+    "conv2d_dilation": lambda x, w, b: F.conv2d(x, w, b, dilation=2, padding=(1, 0)),
+    "conv2d_groups": lambda x, w, b: F.conv2d(x, w, b, groups=2, stride=(1, 2)),
+    "conv2d_same": lambda x, w, b: F.conv2d(x, w, b, padding="same"),
+    "conv_transpose2d": lambda g, w: torch.nn.grad.conv2d_input(
+        (g.shape[0], w.shape[1], 2 * g.shape[2], 2 * g.shape[3] - 1), w, g, stride=2, padding=1),
+    "conv2d_weight": lambda x, g: F.conv2d(F.pad(x, (0, 0, 1, 1)).transpose(0, 1),
+                                           g.transpose(0, 1)).transpose(0, 1),
+    "max_pool2d": lambda x: F.max_pool2d(_spread(x), 2),
+    "max_pool2d_pad_ceil": lambda x: F.max_pool2d(_spread(x), 3, stride=2, padding=1, ceil_mode=True),
+    "max_pool2d_dilation": lambda x: F.max_pool2d(_spread(x), 2, stride=1, dilation=2),
+    "avg_pool2d": lambda x: F.avg_pool2d(x, 2, stride=1, padding=1, ceil_mode=True,
+                                         count_include_pad=False),
+    "adaptive_avg_pool2d": lambda x: F.adaptive_avg_pool2d(x, (2, 3)),
+    "batch_norm": lambda x, w, b: F.batch_norm(_spread(x), None, None, w, b, training=True),
+    "layer_norm": lambda x, w, b: F.layer_norm(_spread(x), tuple(w.shape), w, b),
 }
 
 UNARY = [(), (3,), (2, 3), (2, 1, 3)]
@@ -138,6 +158,20 @@ SHAPES = {
     "smooth_l1_loss": [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
     "huber_loss": [((), ()), ((3,), (3,)), ((2, 3), (2, 3))],
     "embedding": [(1, 2), (3, 1), (4, 3)],
+    "conv2d": [((2, 3, 5, 4), (4, 3, 2, 3), (4,)), ((1, 1, 2, 2), (1, 1, 2, 2), (1,))],
+    "conv2d_stride_pad": [((2, 2, 5, 6), (3, 2, 3, 3), (3,)), ((1, 1, 1, 2), (2, 1, 3, 3), (2,))],
+    "conv2d_dilation": [((2, 2, 4, 5), (3, 2, 2, 2), (3,)), ((1, 1, 1, 3), (1, 1, 2, 2), (1,))],
+    "conv2d_groups": [((2, 4, 4, 5), (6, 2, 2, 1), (6,)), ((1, 2, 2, 3), (2, 1, 2, 1), (2,))],
+    "conv2d_same": [((2, 2, 4, 5), (3, 2, 2, 3), (3,)), ((1, 1, 1, 1), (1, 1, 2, 3), (1,))],
+    "conv_transpose2d": [((2, 3, 2, 3), (3, 2, 3, 3)), ((1, 1, 1, 1), (1, 2, 3, 3))],
+    "conv2d_weight": [((2, 3, 3, 4), (2, 2, 4, 3)), ((1, 1, 1, 2), (1, 1, 2, 1))],
+    "max_pool2d": [(2, 3, 4, 5), (1, 1, 2, 2)],
+    "max_pool2d_pad_ceil": [(2, 2, 5, 6), (1, 1, 1, 2)],
+    "max_pool2d_dilation": [(2, 2, 4, 5), (1, 1, 3, 3)],
+    "avg_pool2d": [(2, 2, 4, 5), (1, 1, 1, 2)],
+    "adaptive_avg_pool2d": [(2, 2, 5, 7), (1, 1, 1, 2), (1, 2, 4, 6)],
+    "batch_norm": [((4, 3, 2, 3), (3,), (3,)), ((3, 2), (2,), (2,)), ((2, 2, 3), (2,), (2,))],
+    "layer_norm": [((2, 3, 4), (3, 4), (3, 4)), ((5,), (5,), (5,)), ((2, 1, 3), (3,), (3,))],
 }
 
 

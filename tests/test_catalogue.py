@@ -6,7 +6,7 @@ gets exactly the verification the built-ins get.
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import find, given
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
@@ -15,6 +15,7 @@ from tinygrad_edu.testing.catalogue import CATALOGUE
 from tinygrad_edu.testing.strategies import broadcastable_arrays
 
 CASES = {c.name: c for c in CATALOGUE}
+CONV_NAMES = ("conv", "max_pool", "avg_pool", "adaptive", "batch_norm", "layer_norm")
 
 
 def _kit_args(case):
@@ -72,6 +73,8 @@ def test_catalogue_covers_every_builtin_op():
         shapes = {1: [(2, 3)], 2: [(2, 3), (2, 3)], 3: [(2, 3), (4, 3), (4,)]}[case.n_inputs]
         if case.name == "matmul":
             shapes = [(2, 3), (3, 2)]
+        elif case.shapes is not None and case.name.startswith(CONV_NAMES):  # fixed-rank inputs
+            shapes = list(find(case.shapes(), lambda _: True))
         lo, hi = args["domain"] if len(args["domain"]) == 2 and np.isscalar(args["domain"][0]) \
             else args["domain"][0]
         vals = [tg.tensor(np.linspace(lo + 0.05, hi - 0.05, int(np.prod(s))).reshape(s) + 0.0123,

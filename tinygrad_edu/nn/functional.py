@@ -86,3 +86,12 @@ def mse_loss(input: Value, target: Any, reduction: str = "mean") -> Value:  # no
                 f"({t_shape}): mse_loss could not broadcast the target against the input"
             ) from None
     return MSEFunction.apply(input, target, reduction=reduction)
+
+
+# ---------------------------------------------------------------- convolution, pooling, norms
+# (written in nn/conv.py, nn/pooling.py and nn/normalization.py, next to their layers)
+from .conv import conv2d  # noqa: E402
+from .normalization import batch_norm, layer_norm  # noqa: E402
+from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: E402
+
+__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "layer_norm"]

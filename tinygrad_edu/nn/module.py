@@ -108,16 +108,20 @@ class Module:
     register_module = add_module
 
     # ------------------------------------------------------------------ traversal
-    def named_modules(self, memo: set | None = None, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every submodule, depth first, each once."""
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module and every submodule, depth first; a module reachable twice is listed once
+        unless ``remove_duplicate=False``. ``memo`` is a set of modules to skip, as PyTorch."""
         memo = set() if memo is None else memo
-        if id(self) in memo:
+        if self in memo:
             return
-        memo.add(id(self))
+        if remove_duplicate:
+            memo.add(self)
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(memo, prefix + ("." if prefix else "") + name)
+                yield from child.named_modules(memo, prefix + ("." if prefix else "") + name,
+                                               remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
@@ -139,7 +143,8 @@ class Module:
         """``(dotted name, parameter)``: this module's own first, then each child's, in
         registration order; a shared parameter is listed once."""
         seen: set[int] = set()
-        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse \
+            else [(prefix, self)]
         for mod_prefix, mod in modules:
             for name, p in mod._parameters.items():
                 if p is None or (remove_duplicate and id(p) in seen):
@@ -166,8 +171,9 @@ class Module:
     def train(self, mode: bool = True) -> Module:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for child in self.children():  # each child's own train(), as PyTorch (overrides run)
+            child.train(mode)
         return self
 
     def eval(self) -> Module:
@@ -196,6 +202,8 @@ class Module:
             return self
         dtype = np.dtype(dtype)
         for p in list(self.parameters()) + list(self.buffers()):
+            if p.dtype.kind != "f":  # as PyTorch: integer buffers (num_batches_tracked) stay
+                continue
             p._data = as_data(p._data, dtype)
             if p._grad is not None and not p._grad.requires_grad:
                 p._grad = Value(as_data(p._grad._data, dtype))

@@ -2,6 +2,12 @@
 
 from .activation import ELU, GELU, Erf, LeakyReLU, LogSoftmax, LogSumExp, SiLU, Softmax, Softplus
 from .cast import Cast
+from .conv import (
+    Conv2dFunction,
+    Conv2dWeightFunction,
+    ConvTranspose2dFunction,
+    MaxPool2dFunction,
+)
 from .elementwise import (
     Abs,
     Add,
@@ -25,6 +31,7 @@ from .embedding import EmbeddingFunction
 from .linalg import MatMul
 from .loss import BCEFunction, BCEWithLogitsFunction, HuberFunction, NLLLossFunction
 from .nn import LinearFunction, MSEFunction
+from .norm import Normalize
 from .reduce import Max, Mean, Min, Sum
 from .shape import BroadcastTo, Cat, GetItem, Permute, Reshape, ScatterAdd, SetItem, Stack
 
@@ -35,4 +42,6 @@ __all__ = [
     "Sum", "Tanh", "Where",
     "LeakyReLU", "ELU", "Erf", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax", "LogSumExp",
     "NLLLossFunction", "BCEFunction", "BCEWithLogitsFunction", "HuberFunction", "EmbeddingFunction",
+    "Conv2dFunction", "ConvTranspose2dFunction", "Conv2dWeightFunction", "MaxPool2dFunction",
+    "Normalize",
 ]

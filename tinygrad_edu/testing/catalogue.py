@@ -219,3 +219,6 @@ CATALOGUE: list[OpCase] = [
 from .catalogue_nn import nn_cases  # noqa: E402 - the nn entries (activations, softmax, losses)
 
 CATALOGUE += nn_cases()
+from .catalogue_conv import CONV_CASES  # noqa: E402  (it imports OpCase from here)
+
+CATALOGUE += CONV_CASES
