@@ -16,6 +16,10 @@ from tinygrad_edu.testing.strategies import broadcastable_arrays
 
 CASES = {c.name: c for c in CATALOGUE}
 CONV_NAMES = ("conv", "max_pool", "avg_pool", "adaptive", "batch_norm", "layer_norm")
+# ops that take other shapes than the coverage check's defaults
+EXAMPLE_SHAPES = {"matmul": [(2, 3), (3, 2)], "mm": [(2, 3), (3, 2)], "bmm": [(2, 2, 3), (2, 3, 2)],
+                  "mv": [(2, 3), (3,)], "dot": [(3,), (3,)], "outer": [(2,), (3,)],
+                  "addmm": [(2, 2), (2, 3), (3, 2)]}
 
 
 def _kit_args(case):
@@ -71,9 +75,8 @@ def test_catalogue_covers_every_builtin_op():
         args = _kit_args(case)
         # one concrete example per case is enough to see which node types it builds
         shapes = {1: [(2, 3)], 2: [(2, 3), (2, 3)], 3: [(2, 3), (4, 3), (4,)]}[case.n_inputs]
-        if case.name == "matmul":
-            shapes = [(2, 3), (3, 2)]
-        elif case.shapes is not None and case.name.startswith(CONV_NAMES):  # fixed-rank inputs
+        shapes = EXAMPLE_SHAPES.get(case.name, shapes)
+        if case.shapes is not None and case.name.startswith(CONV_NAMES):  # fixed-rank inputs
             shapes = list(find(case.shapes(), lambda _: True))
         lo, hi = args["domain"] if len(args["domain"]) == 2 and np.isscalar(args["domain"][0]) \
             else args["domain"][0]

@@ -69,7 +69,7 @@ from .toplevel import (
     unsqueeze,
     where,
 )
-from .value import Tensor, Value
+from .value import Value
 
 float = float32  # noqa: A001 - torch.float is float32
 double = float64
@@ -90,3 +90,54 @@ __all__ = [
     "save", "load", "device", "cuda", "set_default_dtype", "get_default_dtype", "explain",
     "autograd", "nn", "optim", "utils", "softmax", "log_softmax", "logsumexp",
 ]
+__all__ += [
+    "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor", "normal", "randint_like",
+    "empty_like", "set_default_device", "get_default_device", "Size", "mm", "bmm", "mv", "dot",
+    "outer", "addmm", "gather", "scatter_add", "index_select", "masked_fill", "sort", "argsort",
+    "topk", "argmax", "argmin", "eq", "ne", "lt", "le", "gt", "ge", "equal", "isclose", "allclose",
+    "all", "any",
+]
+
+# tensor breadth: legacy constructors (Tensor is the class of every Value), Size, indexing, sorting,
+# comparisons and matrix functions
+from .creation import (  # noqa: E402
+    BoolTensor,
+    DoubleTensor,
+    FloatTensor,
+    IntTensor,
+    LongTensor,
+    Tensor,
+    empty_like,
+    normal,
+    randint_like,
+)
+from .device import get_default_device, set_default_device  # noqa: E402
+from .toplevel import (  # noqa: E402
+    addmm,
+    allclose,
+    argmax,
+    argmin,
+    argsort,
+    bmm,
+    dot,
+    eq,
+    equal,
+    gather,
+    ge,
+    gt,
+    index_select,
+    isclose,
+    le,
+    lt,
+    masked_fill,
+    mm,
+    mv,
+    ne,
+    outer,
+    scatter_add,
+    sort,
+    topk,
+)
+from .toplevel import all_ as all  # noqa: E402, A004
+from .toplevel import any_ as any  # noqa: E402, A004
+from .torch_types import Size  # noqa: E402

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["device", "cuda", "check_device", "parse_to_args"]
+__all__ = ["device", "cuda", "check_device", "parse_to_args", "set_default_device", "get_default_device"]
 
 
 class device:
@@ -62,3 +62,14 @@ def parse_to_args(args: tuple, dtype: Any, dev: Any) -> tuple[Any, Any]:
             dtype = a
     check_device(dev)
     return dtype, dev
+
+
+def set_default_device(dev: Any) -> None:
+    """PyTorch's ``set_default_device``: only ``'cpu'`` (or None) is accepted, as the CPU is the
+    only device here; anything else raises the error :func:`check_device` gives."""
+    check_device(dev)
+
+
+def get_default_device() -> device:
+    """Always ``device(type='cpu')``."""
+    return device("cpu")

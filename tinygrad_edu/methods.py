@@ -17,6 +17,7 @@ import numpy as np
 from .device import device, parse_to_args
 from .dtypes import get_default_dtype
 from .function import Function
+from .index_methods import IndexMethods
 from .ops import (
     Abs,
     Add,
@@ -44,6 +45,7 @@ from .ops import (
 from .ops.activation import LogSoftmax, LogSumExp, Softmax, float_input
 from .shape_methods import ShapeMethods, index_arg, pick, shape_arg
 from .state import GraphValue
+from .torch_types import Size, dtype_of_type_name, type_name
 
 if TYPE_CHECKING:
     from .value import Value
@@ -65,7 +67,7 @@ def format_data(data: Any) -> str:
     )
 
 
-class Methods(ShapeMethods):
+class Methods(IndexMethods, ShapeMethods):
     """PyTorch's Tensor methods beyond the autograd core (see the module docstring)."""
 
     __slots__ = ()
@@ -86,8 +88,8 @@ class Methods(ShapeMethods):
         return self.transpose(-2, -1)
 
     def size(self, dim: int | None = None) -> Any:
-        """The shape, or one axis of it (PyTorch's ``size``)."""
-        return self.shape if dim is None else self.shape[dim]
+        """The shape as a :class:`Size`, or one axis of it (PyTorch's ``size``)."""
+        return Size(self.shape) if dim is None else self.shape[dim]
 
     def numel(self) -> int:
         return int(self._data.size)
@@ -189,6 +191,16 @@ class Methods(ShapeMethods):
         if self._rg and dtype.kind in "fc":
             return Cast.apply(self, dtype=dtype)
         return self._from_op(self._data.astype(dtype), None)
+
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
+        """``x.type()``: PyTorch's type name (``'torch.FloatTensor'`` for float32...).
+        ``x.type(dtype)``: cast, given a dtype, a name such as ``'torch.LongTensor'`` or a legacy
+        constructor such as ``LongTensor``."""
+        if dtype is None:
+            return type_name(self._data.dtype)
+        if isinstance(dtype, str) or getattr(dtype, "__name__", "").endswith("Tensor"):
+            dtype = dtype_of_type_name(dtype if isinstance(dtype, str) else dtype.__name__)
+        return self.to(dtype)
 
     def cpu(self) -> Value:
         return self

@@ -196,3 +196,122 @@ def log_softmax(x: Any, dim: int, dtype: Any = None) -> Value:
 
 def logsumexp(x: Any, dim: Any, keepdim: bool = False) -> Value:
     return _v(x).logsumexp(dim, keepdim)
+
+
+# ---------------------------------------------------------------------- indexing and linear algebra
+def mm(input: Any, mat2: Any) -> Value:
+    return _v(input).mm(mat2)
+
+
+def bmm(input: Any, mat2: Any) -> Value:
+    return _v(input).bmm(mat2)
+
+
+def mv(input: Any, vec: Any) -> Value:
+    return _v(input).mv(vec)
+
+
+def dot(input: Any, other: Any) -> Value:
+    return _v(input).dot(other)
+
+
+def outer(input: Any, vec2: Any) -> Value:
+    return _v(input).outer(vec2)
+
+
+def addmm(input: Any, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1) -> Value:
+    """``beta * input + alpha * (mat1 @ mat2)``."""
+    return _v(input).addmm(mat1, mat2, beta=beta, alpha=alpha)
+
+
+def gather(input: Any, dim: int, index: Any) -> Value:
+    return _v(input).gather(dim, index)
+
+
+def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Value:
+    return _v(input).scatter_add(dim, index, src)
+
+
+def index_select(input: Any, dim: int, index: Any) -> Value:
+    return _v(input).index_select(dim, index)
+
+
+def masked_fill(input: Any, mask: Any, value: Any) -> Value:
+    return _v(input).masked_fill(mask, value)
+
+
+def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    return _v(input).sort(dim, descending, stable)
+
+
+def argsort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Value:
+    return _v(input).argsort(dim, descending, stable)
+
+
+def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    return _v(input).topk(k, dim, largest, sorted)
+
+
+def argmax(input: Any, dim: Any = None, keepdim: bool = False) -> Value:
+    return _v(input).argmax(dim, keepdim)
+
+
+def argmin(input: Any, dim: Any = None, keepdim: bool = False) -> Value:
+    return _v(input).argmin(dim, keepdim)
+
+
+def eq(input: Any, other: Any) -> Value:
+    return _v(input).eq(other)
+
+
+def ne(input: Any, other: Any) -> Value:
+    return _v(input).ne(other)
+
+
+def lt(input: Any, other: Any) -> Value:
+    return _v(input).lt(other)
+
+
+def le(input: Any, other: Any) -> Value:
+    return _v(input).le(other)
+
+
+def gt(input: Any, other: Any) -> Value:
+    return _v(input).gt(other)
+
+
+def ge(input: Any, other: Any) -> Value:
+    return _v(input).ge(other)
+
+
+def equal(input: Any, other: Any) -> bool:
+    return _v(input).equal(other)
+
+
+def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Value:
+    return _v(input).isclose(other, rtol, atol, equal_nan)
+
+
+def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    return _v(input).allclose(other, rtol, atol, equal_nan)
+
+
+# exported as ``all`` and ``any`` by the package: named with a trailing _ here so that this module
+# keeps Python's builtins all() and any()
+def all_(input: Any, dim: Any = None, keepdim: bool = False) -> Value:
+    """True where every element (along ``dim``) is nonzero; ``tinygrad_edu.all``."""
+    return _v(input).all(dim, keepdim)
+
+
+def any_(input: Any, dim: Any = None, keepdim: bool = False) -> Value:
+    """True where some element (along ``dim``) is nonzero; ``tinygrad_edu.any``."""
+    return _v(input).any(dim, keepdim)
+
+
+__all__ += [
+    "mm", "bmm", "mv", "dot", "outer", "addmm", "gather", "scatter_add", "index_select",
+    "masked_fill", "sort", "argsort", "topk", "argmax", "argmin", "eq", "ne", "lt", "le", "gt", "ge",
+    "equal", "isclose", "allclose", "all_", "any_",
+]

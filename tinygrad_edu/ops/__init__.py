@@ -28,6 +28,7 @@ from .elementwise import (
     Where,
 )
 from .embedding import EmbeddingFunction
+from .index import Gather, ScatterAddDim
 from .linalg import MatMul
 from .loss import BCEFunction, BCEWithLogitsFunction, HuberFunction, NLLLossFunction
 from .nn import LinearFunction, MSEFunction
@@ -45,3 +46,4 @@ __all__ = [
     "Conv2dFunction", "ConvTranspose2dFunction", "Conv2dWeightFunction", "MaxPool2dFunction",
     "Normalize",
 ]
+__all__ += ["Gather", "ScatterAddDim"]  # ops/index.py

@@ -222,3 +222,6 @@ CATALOGUE += nn_cases()
 from .catalogue_conv import CONV_CASES  # noqa: E402  (it imports OpCase from here)
 
 CATALOGUE += CONV_CASES
+from .catalogue_index import INDEX_CASES  # noqa: E402 - it builds on OpCase above
+
+CATALOGUE += [OpCase(**case) for case in INDEX_CASES]
