@@ -44,7 +44,12 @@ EXAMPLES = [
      "种子 001 的思考题:为什么不直接解 f'(x) = 0?牛顿法对比梯度下降"),
     ("custom_op", None, "Extending: a new op (softplus), verified by check_op",
      "扩展:新增一个算子(softplus),用 check_op 验证"),
+    ("moons", None, "A classifier: micrograd's two-moons demo (2-16-16-1 MLP, hinge loss)",
+     "分类器:micrograd 的双月牙示例(2-16-16-1 MLP,合页损失)"),
+    ("digits", None, "Handwritten digits: an MLP and a small CNN (cross-entropy, Adam)",
+     "手写数字:MLP 与小型卷积网络(交叉熵,Adam)"),
 ]
+KEYWORD_MAIN = {"moons", "digits"}  # main(fast=..., lang=..., out=...) instead of an argv list
 HAS_FAST = {"s003_minibatch"}  # the examples whose long runs --fast shortens
 BAR = "=" * 100
 
@@ -109,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             print(post_header(seed, lang) + "\n")
             announced.add(seed)
         module = importlib.import_module(name)
+        if name in KEYWORD_MAIN:
+            module.main(fast=args.fast, lang=lang, out=str(out))
+            sys.stdout.flush()
+            continue
         ex_args = ["--out", str(out), "--lang", lang, "--no-post"]
         if args.fast and name in HAS_FAST:
             ex_args.append("--fast")

@@ -1,5 +1,6 @@
-"""``tinygrad_edu.utils``: ``utils.data`` mirrors ``torch.utils.data``."""
+"""``tinygrad_edu.utils``: ``utils.data`` mirrors ``torch.utils.data``; ``utils.safetensors`` reads and
+writes safetensors files (the optional ``safetensors`` package)."""
 
-from . import data
+from . import data, safetensors
 
-__all__ = ["data"]
+__all__ = ["data", "safetensors"]
