@@ -266,4 +266,4 @@ def test_tour_opens_with_explain_and_a_drawing_and_passes_lang(tmp_path):
     for seed in ("000", "001", "002", "003", "004"):
         assert out.count(f"原文(种子 {seed}):") == 1
     assert "plot written" not in out and out.count("图已保存:") == 15  # 11 + moons + 3 digits
-    assert "导览结束" in out and len(out.splitlines()) < 700
+    assert "导览结束" in out and len(out.splitlines()) < 760  # under 700 before the two classifiers
