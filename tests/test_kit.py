@@ -131,3 +131,15 @@ def test_forward_may_call_other_ops_on_raw_arrays_under_no_grad():
     x = tg.tensor([0.0, 1.0], requires_grad=True)
     with tg.no_grad():
         assert ExpTwice.apply(x).tolist() == [2.0, 2 * np.e]
+
+
+def test_check_op_without_hypothesis_says_what_to_install(monkeypatch):
+    import sys
+
+    import pytest
+
+    from tinygrad_edu.testing import check_op
+
+    monkeypatch.setitem(sys.modules, "hypothesis", None)  # as if it were not installed
+    with pytest.raises(ModuleNotFoundError, match=r"pip install -e '\.\[dev\]'"):
+        check_op(lambda x: x * 2.0)

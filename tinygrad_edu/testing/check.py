@@ -161,8 +161,13 @@ def check_op(
     second derivative too. The number of examples comes from the active hypothesis profile unless
     ``max_examples`` is given.
     """
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
+    try:
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis import strategies as st
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "check_op searches inputs with hypothesis, which is not installed: install the dev "
+            "extra with  pip install -e '.[dev]'  (or  pip install hypothesis).") from None
 
     from .strategies import broadcastable_arrays
 
