@@ -224,8 +224,8 @@ def state_step() -> Value:
 
 def state_write(t: Value, new: Any) -> None:
     """Write ``new`` into the state tensor ``t`` in place, so every reference (a state_dict
-    taken earlier included) sees it, 0-d or not."""
-    t.copy_(new)
+    taken earlier included) sees it, 0-d or not: through the one in-place writer."""
+    t._write(new, casting="unsafe")
 
 
 def advance_step(state: dict[str, Any]) -> float:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..value import Value
-from .optimizer import Optimizer, check_nonneg, decayed_grad, state_write
+from .optimizer import Optimizer, check_nonneg, decayed_grad, param_array, state_write
 
 
 class SGD(Optimizer):
@@ -45,8 +45,11 @@ class SGD(Optimizer):
             buf = state.get("momentum_buffer")
             if buf is None:  # the first step copies the gradient: no dampening
                 buf = state["momentum_buffer"] = Value(np.array(g, dtype=p.dtype))
+            elif type(b := param_array(buf)) is np.ndarray:  # numpy in place: no temporary array
+                b *= momentum
+                b += (1 - group["dampening"]) * g
             else:
-                state_write(buf, momentum * buf.numpy() + (1 - group["dampening"]) * g)
-            b = buf.numpy()
+                state_write(buf, momentum * b + (1 - group["dampening"]) * g)
+            b = param_array(buf)
             g = g + momentum * b if group["nesterov"] else b
         return data - float(group["lr"]) * g
