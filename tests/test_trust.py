@@ -282,3 +282,10 @@ def test_inplace_on_an_expanded_value_says_what_to_do():
 def test_complex_values_cannot_require_grad():
     with pytest.raises(RuntimeError, match="does not differentiate complex"):
         tg.tensor([1 + 2j], requires_grad=True)
+
+
+def test_repeated_dot_data_handles_do_not_pile_up():
+    w = leaf(1.0)
+    for _ in range(100):
+        w.data.sub_(0.01)  # each .data handle dies at once
+    assert len(w._peers) <= 2 and abs(w.item()) < 1e-12

@@ -178,11 +178,9 @@ class Value(Methods, GraphValue):
     def _share_number(self, other: Value) -> None:
         """Let ``other`` share this 0-d value's number: numpy scalars cannot change, so an in-place
         change writes the new number into every live sharer (weak references: no leaks)."""
-        peers = getattr(self, "_peers", None)
-        if peers is None:
-            peers = self._peers = [weakref.ref(self)]
-        peers.append(weakref.ref(other))
-        other._peers = peers
+        peers = getattr(self, "_peers", None) or [weakref.ref(self)]
+        peers[:] = [r for r in peers if r() is not None] + [weakref.ref(other)]  # drop the dead
+        self._peers = other._peers = peers
 
     def _write(self, new: Any, casting: str = "same_kind", index: Any = None) -> Value:
         """The one in-place writer (in-place ops, ``copy_``, ``[]=``, optimizers,
