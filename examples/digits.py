@@ -20,12 +20,11 @@ Needs scikit-learn (``pip install -e ".[examples]"``).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
 import numpy as np
-from _support import DEFAULT_OUT, progress, pyplot, save
+from _support import DEFAULT_OUT, parse_args, progress, pyplot, save
 
 import tinygrad_edu as torch
 import tinygrad_edu.nn as nn
@@ -195,11 +194,7 @@ def main(fast: bool = False, lang: str = "en", out: str | None = None) -> dict |
 
 
 def cli(argv: list[str] | None = None) -> dict | None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--fast", action="store_true", help="fewer epochs (a few seconds)")
-    p.add_argument("--lang", choices=sorted(TEXT), default="en")
-    p.add_argument("--out", default=str(DEFAULT_OUT), help="folder for the plots (default: examples/out)")
-    args = p.parse_args(argv)
+    args = parse_args(__doc__, argv, fast_help="fewer epochs (a few seconds)")
     return main(fast=args.fast, lang=args.lang, out=args.out)
 
 

@@ -13,13 +13,12 @@ notebook calls sklearn's ``make_moons``; :func:`make_moons` below is the same re
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 import time
 
 import numpy as np
-from _support import DEFAULT_OUT, pyplot, save
+from _support import DEFAULT_OUT, parse_args, pyplot, save
 
 import tinygrad_edu as torch
 import tinygrad_edu.nn as nn
@@ -137,11 +136,7 @@ def main(fast: bool = False, lang: str = "en", out: str | None = None) -> dict:
 
 
 def cli(argv: list[str] | None = None) -> dict:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--fast", action="store_true", help="coarser plot grid (same training)")
-    p.add_argument("--lang", choices=sorted(TEXT), default="en")
-    p.add_argument("--out", default=str(DEFAULT_OUT), help="folder for moons.png (default: examples/out)")
-    args = p.parse_args(argv)
+    args = parse_args(__doc__, argv, fast_help="coarser plot grid (same training)")
     return main(fast=args.fast, lang=args.lang, out=args.out)
 
 
