@@ -19,7 +19,7 @@ PKG = pathlib.Path(tinygrad_edu.__file__).parent
 # Nothing imports anything on a higher floor (docs/design.md draws them).
 FLOORS = [
     (1, ("state", "dtypes", "diagnostics", "function", "device", "random", "dims", "torch_types")),
-    (2, ("ops", "engine")),
+    (2, ("ops", "graph", "engine")),
     (3, ("shape_methods", "index_methods", "conversion_methods", "methods", "value")),
     (4, ("toplevel", "creation", "nn", "optim", "utils", "serialization")),
     (5, ("autograd", "testing", "explain", "viz", "exercises")),

@@ -95,12 +95,13 @@ def check_saved(node: Any, out: Any) -> None:
             )
 
 
-def check_grad_shape(node: Any, i: int, p: Any, pg: Any) -> Any:
-    """A gradient whose shape differs from its input's: a number for a 0-d input is fine;
-    anything else is the op's bug, reported."""
+def check_grad_shape(node: Any, p: Any, pg: Any, grads: tuple) -> Any:
+    """A gradient ``pg`` (one of ``grads``) whose shape differs from its input ``p``'s: a number
+    for a 0-d input is fine; anything else is the op's bug, reported."""
     shape = tuple(np.shape(pg))
     if shape == () and p._data.shape == ():
         return np.asarray(pg, dtype=p._data.dtype)[()]
+    i = next(i for i, (q, g) in enumerate(zip(node.parents, grads)) if q is p and g is pg)
     raise RuntimeError(
         f"Function {node.name()} returned an invalid gradient at index {i} - got {list(shape)} but "
         f"expected shape compatible with {list(p._data.shape)}. A broadcasting op must sum the "

@@ -1,5 +1,7 @@
-"""Floor 2: the backward walk. ``run_backward`` sorts the graph without recursion (a chain a
-million ops deep is fine), then visits the nodes from the output back to the inputs. At each node
+"""Floor 2: the backward walk. ``run_backward`` visits the nodes from the output back to the
+inputs without recursion (a chain a million ops deep is fine): a heap holds the nodes that have
+received a gradient, and the walk always takes the newest. A node is made after the nodes whose
+outputs it uses, so every node that sends it a gradient has been visited by then. At each node
 it calls the op's ``backward`` with the gradient that has arrived and adds what comes out to the
 next node's accumulator, or, for a leaf, to the gradients the walk collects: those of the values
 in ``collect`` (ids), or of every leaf and every ``retain_grad()`` value when it is None.
@@ -9,43 +11,17 @@ through the GraphValue contract.
 
 from __future__ import annotations
 
-import operator
+from heapq import heappop, heappush
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .diagnostics import SECOND_BACKWARD, check_finite, check_grad_shape, check_saved
 from .function import _FREED, Function
+from .graph import topological_order
 from .state import GraphValue, grad_mode, state
 
 __all__ = ["backward", "run_backward", "topological_order", "seed", "accumulate"]
-
-def topological_order(roots: Sequence[Any]) -> list[Any]:
-    """Non-leaf values reachable from ``roots``, each after every value it was computed from."""
-    nodes, found = _order(roots)
-    return [found[n] for n in nodes]
-
-
-def _order(roots: Sequence[Any]) -> tuple[list[Function], dict[Function, Any]]:
-    """The nodes reachable from ``roots``, each after every node whose output it uses, and the
-    value each made. An iterative walk collects them; sorting by creation number gives the order,
-    because a node is always created after the nodes whose outputs it uses."""
-    found: dict[Function, Any] = {}
-    # a value's node is its grad_fn or, after detach_(), the node it had (graphs built before
-    # the detach still reach it, as in PyTorch)
-    stack = [r for r in roots if r.grad_fn or (not r._rg and r._detached)]
-    while stack:
-        v = stack.pop()
-        node = v.grad_fn or v._detached
-        if node in found:
-            continue
-        found[node] = v
-        for p in node.parents:
-            if p is not None:
-                pn = p.grad_fn or (None if p._rg else p._detached)
-                if pn is not None and pn not in found:
-                    stack.append(p)
-    return sorted(found, key=operator.attrgetter("_seq")), found
 
 
 def seed(root: Any, gradient: Any, create_graph: bool = False) -> Any:
@@ -118,26 +94,35 @@ def run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool,
     docstring). ``trace(value, grad, grads)`` is called at each node (explain's table).
     Nothing is written anywhere if the walk fails part-way.
     """
-    nodes, made = _order(roots)
     found: dict[int, list] = {}
+    heap: list = []  # (-creation number, node, the value it made): the newest node first
     for root, g in zip(roots, seeds):
         if create_graph and not isinstance(g, GraphValue):
             g = root._from_op(g, None)
         node = root.grad_fn or (None if root._rg else root._detached)
         if node is not None:
-            node._acc = g if node._acc is None else node._acc + g
+            _send(heap, node, root, g)
         elif collect is None or id(root) in collect:
             _add(found, root, g)
     prev, grad_mode.enabled = grad_mode.enabled, create_graph  # record the backward only if asked
     try:
-        _walk(nodes, made, found, retain_graph, create_graph, collect, trace)
+        _walk(heap, found, retain_graph, create_graph, collect, trace)
     except BaseException:
-        for node in nodes:  # leave no half-summed gradients on the nodes either
+        for _, node, _ in heap:  # leave no half-summed gradients on the nodes either
             node._acc = None
         raise
     finally:
         grad_mode.enabled = prev
     return found
+
+
+def _send(heap: list, node: Function, v: Any, g: Any) -> None:
+    """Add ``g`` to the gradient waiting at ``node`` (the node of value ``v``)."""
+    if node._acc is None:
+        node._acc = g
+        heappush(heap, (-node._seq, node, v))
+    else:
+        node._acc = node._acc + g
 
 
 def _add(found: dict[int, list], v: Any, g: Any) -> None:
@@ -148,30 +133,24 @@ def _add(found: dict[int, list], v: Any, g: Any) -> None:
         slot[1] = slot[1] + g
 
 
-def _walk(nodes: list, made: dict, found: dict[int, list], retain_graph: bool, create_graph: bool,
+def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: bool,
           collect: set[int] | None, trace: Callable[..., None] | None) -> None:
     """Visit the nodes from the output back to the inputs, applying the chain rule at each."""
     epoch, anomaly, every = state.epoch, state.anomaly, collect is None
-    for node in reversed(nodes):
-        v, g, node._acc = made[node], node._acc, None
+    while heap:
+        _, node, v = heap[0]
+        g, saved = node._acc, node.saved_values
         node.received = None if create_graph else g  # kept for drawings (viz, explain)
-        if g is None:
-            continue
-        saved = node.saved_values
-        if saved is _FREED:
-            raise RuntimeError(SECOND_BACKWARD)
         if v._retains_grad if every else id(v) in collect:
             _add(found, v, g)
-        if saved and node._epoch != epoch:
-            check_saved(node, v)
-        if create_graph and saved:
-            node.saved_values = _lift(node, v)
-            try:
-                grads = node.backward(node, g)
-            finally:
-                node.saved_values = saved
-        else:
+        if not saved:
             grads = node.backward(node, g)
+        elif saved is _FREED:
+            raise RuntimeError(SECOND_BACKWARD)
+        else:
+            if node._epoch != epoch:
+                check_saved(node, v)
+            grads = _lifted_backward(node, v, g) if create_graph else node.backward(node, g)
         if type(grads) is not tuple:
             grads = (grads,)
         parents, needs = node.parents, node.needs_input_grad
@@ -182,6 +161,10 @@ def _walk(nodes: list, made: dict, found: dict[int, list], retain_graph: bool, c
             check_finite(type(node).__name__ + ".backward", grads, node.__dict__.get("_trace"))
         if trace is not None:
             trace(v, g, grads)
+        heappop(heap)
+        node._acc = None
+        if saved and not retain_graph:
+            node.saved_values = _FREED
         for i, pg in enumerate(grads):
             if pg is None or not needs[i]:
                 continue
@@ -189,29 +172,34 @@ def _walk(nodes: list, made: dict, found: dict[int, list], retain_graph: bool, c
             try:
                 bad_shape = pg.shape != p._data.shape
             except AttributeError:  # a Python number from a user's backward
-                pg, bad_shape = np.asarray(pg, dtype=p._data.dtype)[()], p._data.shape != ()
+                bad_shape = True
             if bad_shape:
-                pg = check_grad_shape(node, i, p, pg)
+                pg = check_grad_shape(node, p, pg, grads)
             pn = p.grad_fn or (None if p._rg else p._detached)
-            if pn is not None:
-                pn._acc = pg if pn._acc is None else pn._acc + pg
-            elif every or id(p) in collect:
-                slot = found.get(id(p))
-                found[id(p)] = [p, pg] if slot is None else [p, slot[1] + pg]
-        if not retain_graph and saved:
-            node.saved_values = _FREED
+            if pn is None:
+                if every or id(p) in collect:
+                    slot = found.get(id(p))
+                    found[id(p)] = [p, pg] if slot is None else [p, slot[1] + pg]
+            elif pn._acc is None:  # _send, inlined: the hot path
+                pn._acc = pg
+                heappush(heap, (-pn._seq, pn, p))
+            else:
+                pn._acc = pn._acc + pg
 
 
-def _lift(node: Function, out: Any) -> tuple:
-    """Saved arrays as the graph's own Values, for a backward that is itself recorded."""
-    lifted = []
-    for s in node.saved_values:
+def _lifted_backward(node: Function, out: Any, g: Any) -> Any:
+    """The backward of a node recorded itself (create_graph): its saved arrays are handed over as
+    the graph's own Values."""
+    saved, lifted = node.saved_values, []
+    for s in saved:
         for p in node.parents:
             if p is not None and s is p._data:
                 lifted.append(p)
                 break
         else:
             lifted.append(out if s is out._data else s)
-    return tuple(lifted)
-
-
+    node.saved_values = tuple(lifted)
+    try:
+        return node.backward(node, g)
+    finally:
+        node.saved_values = saved

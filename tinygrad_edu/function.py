@@ -147,10 +147,15 @@ class Function:
             if record:
                 parents, needs = inputs, _ONE_NEEDS
         else:
-            parents = tuple([x if isinstance(x, GraphValue) else None for x in inputs])
-            raw = [x if p is None else p._data for x, p in zip(inputs, parents)]
-            proto = next((p for p in parents if p is not None), None)
-            needs = tuple([p is not None and p._rg for p in parents])
+            proto, parents, raw, needs = None, [], [], []
+            for x in inputs:
+                value = isinstance(x, GraphValue)
+                if value and proto is None:
+                    proto = x
+                parents.append(x if value else None)
+                raw.append(x._data if value else x)
+                needs.append(value and x._rg)
+            parents, needs = tuple(parents), tuple(needs)
             record = record and True in needs
         ctx = cls.__new__(cls)
         ctx.saved_values = ()

@@ -99,7 +99,7 @@ class Methods(IndexMethods, ShapeMethods, ConversionMethods):
     @property
     def name(self) -> str | None:
         """A label for explain tables and drawings, e.g. ``Value(1.0, name="w")``."""
-        return getattr(self, "_name", None)
+        return self._name
 
     @name.setter
     def name(self, label: str | None) -> None:

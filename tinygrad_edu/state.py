@@ -146,7 +146,7 @@ class no_grad(_GradSwitch):
     mode = False
 
     def __new__(cls, fn: Any = None) -> Any:
-        self = super().__new__(cls)
+        self = object.__new__(cls)
         return self if fn is None else self(fn)  # @no_grad without parentheses
 
 

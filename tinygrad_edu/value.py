@@ -36,16 +36,16 @@ class Value(Methods, GraphValue):
     tensor(7.)
     """
 
-    # _name is set only when used: an op's output costs seven attribute writes.
-    __slots__ = ("_data", "_grad", "_rg", "grad_fn", "_retains_grad", "_vc", "_peers", "_name",
-                 "_detached", "__weakref__")
+    # An op's output writes four slots; the rarely set attributes default to the class's values.
+    __slots__ = ("_data", "_grad", "_rg", "grad_fn", "__dict__", "__weakref__")
+    _retains_grad, _vc, _detached, _peers, _name = False, None, None, None, None
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None) -> None:
         self._data = as_data(data, dtype)
-        self._grad = self.grad_fn = self._vc = self._peers = self._detached = None
-        self._retains_grad = self._rg = False
+        self._grad = self.grad_fn = None
+        self._rg = False
         if name is not None:
             self._name = name
         if requires_grad:
@@ -60,19 +60,17 @@ class Value(Methods, GraphValue):
         elif not isinstance(data, np.generic):
             data = as_data(data)
         v._data = data
-        v._grad = v._vc = v._detached = None
-        v._rg = node is not None
+        v._grad = None
         v.grad_fn = node
-        v._retains_grad = False
+        v._rg = node is not None
         return v
 
     def _view(self, data: Any, shared_version: bool) -> Value:
         """A graph-free Value over the same numbers (``detach``, ``.data``, basic indexing)."""
         v = Value.__new__(Value)
-        v._data = data
-        v._grad = v.grad_fn = v._detached = None
-        v._rg = v._retains_grad = False
-        v._vc = self._counter() if shared_version else None
+        v._data, v._grad, v.grad_fn, v._rg = data, None, None, False
+        if shared_version:
+            v._vc = self._counter()
         if type(data) is not np.ndarray:
             self._share_number(v)
         return v
@@ -178,7 +176,7 @@ class Value(Methods, GraphValue):
     def _share_number(self, other: Value) -> None:
         """Let ``other`` share this 0-d value's number: numpy scalars cannot change, so an in-place
         change writes the new number into every live sharer (weak references: no leaks)."""
-        peers = getattr(self, "_peers", None) or [weakref.ref(self)]
+        peers = self._peers or [weakref.ref(self)]
         peers[:] = [r for r in peers if r() is not None] + [weakref.ref(other)]  # drop the dead
         self._peers = other._peers = peers
 
@@ -204,7 +202,7 @@ class Value(Methods, GraphValue):
             number = new if type(new) is type(data) else np.asarray(new).astype(
                 data.dtype, casting=casting)[()]
             self._data = number
-            for r in getattr(self, "_peers", None) or ():  # values sharing this 0-d number
+            for r in self._peers or ():  # values sharing this 0-d number
                 if (v := r()) is not None and v._data is data:
                     v._data = number
         state.epoch += 1
