@@ -16,13 +16,26 @@ import time
 import numpy as np
 
 
-def models(T):  # the same architectures as examples/digits.py, in library T
+def models(T):
+    """The same architectures as examples/digits.py, in library T, in float32 as digits.py trains
+    them (``.float()``: our default dtype is float64, torch's float32)."""
     nn = T.nn
     mlp = nn.Sequential(nn.Flatten(), nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
     cnn = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                         nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                         nn.Flatten(), nn.Linear(64, 10))
-    return {"MLP": mlp, "CNN": cnn}
+    return {"MLP": mlp.float(), "CNN": cnn.float()}
+
+
+def load_data() -> tuple[np.ndarray, np.ndarray]:
+    """(x, y): 1438 of the 8x8 digits (the training split's size), images (N, 1, 8, 8) in [0, 1]
+    float32 and int64 labels. ImportError when scikit-learn is missing."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    x = (digits.images / 16.0).astype(np.float32)[:, None]
+    y = digits.target.astype(np.int64)
+    return x[:1438], y[:1438]
 
 
 def epoch_seconds(T, name: str, x: np.ndarray, y: np.ndarray, epochs: int) -> list[float]:
@@ -49,14 +62,9 @@ def main() -> None:
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args()
-    from sklearn.datasets import load_digits
-
     import tinygrad_edu as tg
 
-    digits = load_digits()
-    x = (digits.images / 16.0).astype(np.float32)[:, None]
-    y = digits.target.astype(np.int64)
-    x, y = x[:1438], y[:1438]  # the training split's size
+    x, y = load_data()
     libs = {"tinygrad_edu": tg}
     try:
         import torch

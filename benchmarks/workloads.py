@@ -7,7 +7,9 @@ run.py repeats them, takes medians and prints ratios. References that are not in
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import io
 import sys
 import time
 import tracemalloc
@@ -45,8 +47,76 @@ Y = [2 * x**2 + 3 * x + 4 for x in X]
 EPOCHS = 50  # where the post's run stops: 5000 per-sample updates
 
 
+W1_AFTER_5000 = 2.188697138503384  # w1 after the 5000 updates, the same in all of them
+
+# Seed 001's code as the post wrote it ("代码实现(SGD)" in 001_aaaeef58934028f2.txt; the same as
+# reference/blog_scripts/s001_quadratic_sgd.py), without matplotlib and the plot after training,
+# and with trailing spaces trimmed. It runs at module level like the post's script: w1, w2, w3,
+# epoch_loss... are globals, which func() reads. The setup is not timed, the training loop is.
+POST_001_SETUP = """\
+import math
+import sys
+X = [0.01 * x for x in range(100)]
+Y = [2*x**2 + 3*x + 4 for x in X]#生成样本
+
+def func(x):
+    y = w1 * x**2 + w2 * x + w3#这里换成其他函数也可以拟合
+    return y
+
+def loss(y_pred, y_true):
+    return (y_pred - y_true) ** 2
+
+# 权重随机初始化
+w1, w2, w3 = 1, 0, -1
+
+# 学习率设置
+lr = 0.1
+"""
+POST_001_TRAIN = """\
+# 训练过程
+for epoch in range(1000):
+    epoch_loss = 0
+    for x, y_true in zip(X, Y):
+        y_pred = func(x)
+        epoch_loss += loss(y_pred, y_true)
+        #梯度计算
+        grad_w1 = 2 * (y_pred - y_true) * x ** 2
+        grad_w2 = 2 * (y_pred - y_true) * x
+        grad_w3 = 2 * (y_pred - y_true)
+        #权重更新
+        w1 = w1 - lr * grad_w1   #sgd
+        w2 = w2 - lr * grad_w2
+        w3 = w3 - lr * grad_w3
+
+    epoch_loss /= len(X)
+    print("第%d轮, loss %f" %(epoch, epoch_loss))
+    if epoch_loss < 0.0001:
+        break
+"""
+_POST_SETUP = compile(POST_001_SETUP, "<seed 001 setup>", "exec")
+_POST_TRAIN = compile(POST_001_TRAIN, "<seed 001 training loop>", "exec")
+
+
 def quad_post() -> float:
-    """The post's hand-derived pure Python."""
+    """The post's own code, run until its ``epoch_loss < 0.0001`` break (after epoch 49: 5000
+    updates), its per-epoch print going to an io.StringIO instead of the terminal."""
+    ns: dict = {"__name__": "__seed001__"}
+    exec(_POST_SETUP, ns)
+    assert ns["X"] == X and ns["Y"] == Y
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink):
+        t = time.perf_counter()
+        exec(_POST_TRAIN, ns)
+        elapsed = time.perf_counter() - t
+    assert ns["epoch"] == EPOCHS - 1 and ns["epoch_loss"] < 0.0001, ns["epoch"]
+    assert sink.getvalue().count("\n") == EPOCHS and sink.getvalue().startswith("第0轮, loss ")
+    assert abs(ns["w1"] - W1_AFTER_5000) < 1e-12
+    return elapsed
+
+
+def quad_post_body() -> float:
+    """The post's hand-derived update alone: no func()/loss() calls, no epoch loss, no print,
+    locals instead of globals. A floor, not the post's code."""
     t = time.perf_counter()
     w1, w2, w3 = 1, 0, -1
     lr = 0.1
@@ -59,7 +129,9 @@ def quad_post() -> float:
             w1 = w1 - lr * grad_w1
             w2 = w2 - lr * grad_w2
             w3 = w3 - lr * grad_w3
-    return time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    assert abs(w1 - W1_AFTER_5000) < 1e-12
+    return elapsed
 
 
 def quad_tinygrad() -> float:
@@ -77,8 +149,9 @@ def quad_tinygrad() -> float:
                 for w in with_grad:
                     w -= lr * w.grad
                     w.grad = None
-    assert abs(w1.item() - 2.188697138503384) < 1e-12
-    return time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    assert abs(w1.item() - W1_AFTER_5000) < 1e-12
+    return elapsed
 
 
 def quad_micrograd() -> float:
@@ -94,7 +167,9 @@ def quad_micrograd() -> float:
             loss.backward()
             for w in (w1, w2, w3):
                 w.data -= lr * w.grad
-    return time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    assert abs(w1.data - W1_AFTER_5000) < 1e-12
+    return elapsed
 
 
 def quad_torch() -> float:
@@ -112,31 +187,35 @@ def quad_torch() -> float:
                 for w in (w1, w2, w3):
                     w -= lr * w.grad
                     w.grad = None
-    return time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    assert abs(w1.item() - W1_AFTER_5000) < 1e-12
+    return elapsed
 
 
 # ----------------------------------------------------------------------------- seed 003: the MLP
-def _mlp_data(n=1000):
+# The three MLP contenders take the same dtype: float32 (the post's .float(), torch's default) or
+# float64 (our default).
+def _mlp_data(n=1000, dtype=np.float32):
     rng = np.random.default_rng(0)
-    x = np.linspace(-5, 5, n).astype(np.float32)[:, None]
-    y = (0.3 * x**2 + rng.standard_normal((n, 1))).astype(np.float32)
+    x = np.linspace(-5, 5, n).astype(dtype)[:, None]
+    y = (0.3 * x**2 + rng.standard_normal((n, 1))).astype(dtype)
     return x, y
 
 
-def _init(rng, fan_in, fan_out):
+def _init(rng, fan_in, fan_out, dtype=np.float32):
     b = 1 / np.sqrt(fan_in)
-    return (rng.uniform(-b, b, (fan_out, fan_in)).astype(np.float32),
-            rng.uniform(-b, b, fan_out).astype(np.float32))
+    return (rng.uniform(-b, b, (fan_out, fan_in)).astype(dtype),
+            rng.uniform(-b, b, fan_out).astype(dtype))
 
 
-def mlp_numpy(batch: int, steps: int = 1000) -> float:
-    """Hand-written numpy float32: forward, backward and SGD, no framework."""
-    x, y = _mlp_data()
+def mlp_numpy(batch: int, steps: int = 1000, dtype=np.float32) -> float:
+    """Hand-written numpy: forward, backward and SGD, no framework."""
+    x, y = _mlp_data(dtype=dtype)
     rng = np.random.default_rng(1)
-    W1, b1 = _init(rng, 1, 32)
-    W2, b2 = _init(rng, 32, 32)
-    W3, b3 = _init(rng, 32, 1)
-    lr = np.float32(1e-4)
+    W1, b1 = _init(rng, 1, 32, dtype)
+    W2, b2 = _init(rng, 32, 32, dtype)
+    W3, b3 = _init(rng, 32, 1, dtype)
+    lr = np.dtype(dtype).type(1e-4)
     idx_rng = np.random.default_rng(2)
     t = time.perf_counter()
     for _ in range(steps):
@@ -159,11 +238,11 @@ def mlp_numpy(batch: int, steps: int = 1000) -> float:
 
 
 class _Model(tnn.Module):
-    def __init__(self):
+    def __init__(self, dtype=np.float32):
         super().__init__()
-        self.hidden1 = tnn.Linear(1, 32, dtype=np.float32)
-        self.hidden2 = tnn.Linear(32, 32, dtype=np.float32)
-        self.output = tnn.Linear(32, 1, dtype=np.float32)
+        self.hidden1 = tnn.Linear(1, 32, dtype=dtype)
+        self.hidden2 = tnn.Linear(32, 32, dtype=dtype)
+        self.output = tnn.Linear(32, 1, dtype=dtype)
 
     def forward(self, x):
         x = tg.relu(self.hidden1(x))
@@ -171,11 +250,11 @@ class _Model(tnn.Module):
         return self.output(x)
 
 
-def mlp_tinygrad(batch: int, steps: int = 1000) -> float:
-    x, y = _mlp_data()
+def mlp_tinygrad(batch: int, steps: int = 1000, dtype=np.float32) -> float:
+    x, y = _mlp_data(dtype=dtype)
     X, Y = tg.from_numpy(x), tg.from_numpy(y)
     tg.manual_seed(0)
-    model = _Model()
+    model = _Model(dtype)
     opt = tg.optim.SGD(model.parameters(), lr=1e-4)
     loss_fn = tnn.MSELoss()
     idx_rng = np.random.default_rng(2)
@@ -190,13 +269,14 @@ def mlp_tinygrad(batch: int, steps: int = 1000) -> float:
     return steps / (time.perf_counter() - t)
 
 
-def mlp_torch(batch: int, steps: int = 1000) -> float:
+def mlp_torch(batch: int, steps: int = 1000, dtype=np.float32) -> float:
     torch = _torch()
-    x, y = _mlp_data()
+    x, y = _mlp_data(dtype=dtype)
     X, Y = torch.from_numpy(x), torch.from_numpy(y)
     torch.manual_seed(0)
     nn = torch.nn
     model = nn.Sequential(nn.Linear(1, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 1))
+    model.to(X.dtype)
     opt = torch.optim.SGD(model.parameters(), lr=1e-4)
     loss_fn = nn.MSELoss()
     idx_rng = np.random.default_rng(2)
