@@ -36,6 +36,7 @@ from .state import GraphValue, grad_mode, state
 __all__ = ["Function", "unbroadcast"]
 
 _ONE_NEEDS = (True,)
+_TWO_NEEDS = (((False, False), (False, True)), ((True, False), (True, True)))  # shared, not per op
 _FREED = ("<freed>",)  # marks saved values released by a backward without retain_graph
 _FSUM_MAX = 1 << 16  # above this, a scalar's gradient is summed by numpy (pairwise) for speed
 
@@ -139,7 +140,7 @@ class Function:
             raw: Any = (raw_a, raw_b)
             record = record and (ra or rb)
             if record:
-                parents, needs = (a, b), (ra, rb)
+                parents, needs = (a, b), _TWO_NEEDS[ra][rb]
         elif len(inputs) == 1 and isinstance(inputs[0], GraphValue):  # unary ops: unrolled
             proto = inputs[0]
             raw = (proto._data,)
@@ -161,7 +162,7 @@ class Function:
         ctx.saved_values = ()
         ctx.needs_input_grad = needs if record else (False,) * len(inputs)
         try:
-            out = cls.forward(ctx, *raw, **settings)
+            out = cls.forward(ctx, *raw, **settings) if settings else cls.forward(ctx, *raw)
         except ValueError as exc:
             if proto is None or "broadcast" not in str(exc):
                 raise

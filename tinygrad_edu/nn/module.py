@@ -22,6 +22,11 @@ class Module(Movable):
     Assigning a :class:`Parameter` or a Module as an attribute registers it, so that
     ``parameters()``, ``state_dict()``, ``zero_grad()`` and ``train()``/``eval()`` find it.
     Subclasses define ``forward``; calling the module calls ``forward``.
+
+    Registered parameters, buffers and submodules are also kept as plain instance attributes, so
+    that ``self.weight`` in ``forward`` is an ordinary attribute read (PyTorch finds them through
+    ``__getattr__``, which costs an exception per read). Register and remove them through
+    attributes or ``register_*``, as in PyTorch; writing ``_parameters[...]`` by hand bypasses that.
     """
 
     training: bool
@@ -39,28 +44,28 @@ class Module(Movable):
             if "_parameters" not in d:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
             self._discard(name)
-            d["_parameters"][name] = value
+            d["_parameters"][name] = d[name] = value
         elif isinstance(value, Module):
             if "_modules" not in d:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._discard(name)
-            d["_modules"][name] = value
+            d["_modules"][name] = d[name] = value
         elif "_parameters" in d and name in d["_parameters"]:
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as parameter '{name}' "
                     f"(nn.Parameter or None expected)"
                 )
-            d["_parameters"][name] = None
+            d["_parameters"][name] = d[name] = None
         elif "_modules" in d and name in d["_modules"]:
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as child module '{name}' "
                     f"(nn.Module or None expected)"
                 )
-            d["_modules"][name] = None
+            d["_modules"][name] = d[name] = None
         elif "_buffers" in d and name in d["_buffers"]:
-            d["_buffers"][name] = value
+            d["_buffers"][name] = d[name] = value
         else:
             object.__setattr__(self, name, value)
 
@@ -80,6 +85,7 @@ class Module(Movable):
         for key in ("_parameters", "_buffers", "_modules"):
             if name in self.__dict__.get(key, {}):
                 del self.__dict__[key][name]
+                self.__dict__.pop(name, None)
                 return
         object.__delattr__(self, name)
 
@@ -92,19 +98,19 @@ class Module(Movable):
                 f"(nn.Parameter or None required)"
             )
         self._discard(name)
-        self._parameters[name] = param
+        self._parameters[name] = self.__dict__[name] = param
 
     def register_buffer(self, name: str, tensor: Value | None, persistent: bool = True) -> None:
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         self._discard(name)
-        self._buffers[name] = tensor
+        self._buffers[name] = self.__dict__[name] = tensor
 
     def add_module(self, name: str, module: Module | None) -> None:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._discard(name)
-        self._modules[name] = module
+        self._modules[name] = self.__dict__[name] = module
 
     register_module = add_module
 
