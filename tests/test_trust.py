@@ -289,3 +289,16 @@ def test_repeated_dot_data_handles_do_not_pile_up():
     for _ in range(100):
         w.data.sub_(0.01)  # each .data handle dies at once
     assert len(w._peers) <= 2 and abs(w.item()) < 1e-12
+
+
+def test_a_0d_value_sharing_its_number_pickles():
+    """Pickling must not trip over the weak links that 0-d values sharing a number keep."""
+    import pickle
+
+    w = tg.tensor(1.5, requires_grad=True)
+    d = w.detach()  # now w and d share their number
+    back = pickle.loads(pickle.dumps(w))
+    assert back.item() == 1.5 and back.requires_grad
+    with tg.no_grad():
+        w += 1.0
+    assert d.item() == 2.5 and back.item() == 1.5  # the copy shares with no one

@@ -27,6 +27,14 @@ class ConversionMethods(Movable):
     _rg: bool
     grad_fn: Any
 
+    def __getstate__(self) -> Any:
+        """Pickle the numbers and attributes, not the weak links between 0-d values that share a
+        number (an unpickled value shares with no one)."""
+        state = super().__getstate__()  # type: ignore[misc]  # (__dict__ or None, slots)
+        if type(state) is tuple and state[0] and "_peers" in state[0]:
+            state = ({k: v for k, v in state[0].items() if k != "_peers"}, state[1])
+        return state
+
     # ------------------------------------------------------------------ conversion
     def item(self) -> Any:
         """The single number held, as a Python number."""
