@@ -1,8 +1,11 @@
 """Run the benchmark suite: each workload against its references, in one process, as ratios.
 
-    OMP_NUM_THREADS=1 python benchmarks/run.py            # full run (a few minutes)
-    OMP_NUM_THREADS=1 python benchmarks/run.py --quick    # fewer repeats and steps
+    python benchmarks/run.py            # full run (a few minutes)
+    python benchmarks/run.py --quick    # fewer repeats and steps
     python benchmarks/run.py --json results.json
+
+numpy's BLAS runs on one thread (``import tinygrad_edu`` sees to it, see tinygrad_edu/threads.py)
+and so does torch (``torch.set_num_threads(1)``), so OMP_NUM_THREADS=1 is not needed.
 
 Every number is the median of --repeats runs (at least 5 by default). micrograd and torch are
 measured when installed (`pip install micrograd`, torch CPU) and reported as "not installed"
@@ -69,11 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "machine": {"python": platform.python_version(), "numpy": np.__version__,
                     "platform": platform.platform(), "cpus": os.cpu_count(),
-                    "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS")},
+                    "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
+                    "numpy_blas_threads": W.tg.get_num_threads()},
         "repeats": reps,
     }
-    if os.environ.get("OMP_NUM_THREADS") != "1":
-        print("note: run with OMP_NUM_THREADS=1 for comparable numbers")
 
     print("\n1. Seed 001's quadratic fit: 5000 per-sample updates (seconds, lower is better)")
     quad = interleaved([("post (pure Python)", W.quad_post, ()), ("micrograd", W.quad_micrograd, ()),
