@@ -8,8 +8,8 @@ and in docs/performance.md ("Threads").
 
 **Why.** Our matrices are small. A BLAS that starts one thread per core for them spends more
 time waking and waiting for its threads than computing, and on a machine where another program
-keeps a core busy it waits far longer: seed 003's example took 17-18 s instead of 4.3-5.8 s on a
-busy 2-core machine. PyTorch avoids this by running small ops on one thread; so do we.
+keeps a core busy it waits far longer: on a 2-core machine with one core busy, seed 003's example
+took 92 s instead of 7 s (medians). PyTorch avoids this by running small ops on one thread.
 
 **How to change it.** ``set_num_threads(n)`` and ``get_num_threads()`` are PyTorch's functions,
 acting on numpy's BLAS; :func:`restore` gives numpy back the thread counts it had before
