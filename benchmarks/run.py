@@ -1,8 +1,8 @@
 """Run the benchmark suite: each workload against its references, in one process, as ratios,
 and check them against the performance targets.
 
-    OMP_NUM_THREADS=1 python benchmarks/run.py            # full run (a few minutes)
-    OMP_NUM_THREADS=1 python benchmarks/run.py --quick    # fewer rounds, steps and epochs
+    python benchmarks/run.py            # full run (a few minutes)
+    python benchmarks/run.py --quick    # fewer rounds, steps and epochs
     python benchmarks/run.py --json results.json
 
 The contenders of each workload run side by side, interleaved: round after round, each of them
@@ -14,6 +14,9 @@ target: workload, target, measured (median and range), met or NOT met (judged on
 micrograd, torch and scikit-learn (for the digits) are used when installed and reported as "not
 installed" otherwise. Nothing here is a unit test: timings on shared machines are noisy, so we
 compare ratios measured side by side.
+
+numpy's BLAS runs on one thread (``import tinygrad_edu`` sees to it, see tinygrad_edu/threads.py)
+and so does torch (``torch.set_num_threads(1)``), so OMP_NUM_THREADS=1 is not needed.
 """
 
 from __future__ import annotations
@@ -318,11 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "machine": {"python": platform.python_version(), "numpy": np.__version__,
                     "platform": platform.platform(), "cpus": os.cpu_count(),
-                    "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS")},
+                    "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
+                    "numpy_blas_threads": W.tg.get_num_threads()},
         "repeats": reps, "quick": args.quick,
     }
-    if os.environ.get("OMP_NUM_THREADS") != "1":
-        print("note: run with OMP_NUM_THREADS=1 for comparable numbers")
     print(f"{reps} rounds per workload; ratios are taken per round, then their median and range")
     targets = Targets()
     results["depth"] = section_depth(reps, long_chain, targets)  # first: see its comment

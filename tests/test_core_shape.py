@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import inspect
 import pathlib
+import sys
 
 import pytest
 
@@ -18,7 +19,8 @@ PKG = pathlib.Path(tinygrad_edu.__file__).parent
 
 # Nothing imports anything on a higher floor (docs/design.md draws them).
 FLOORS = [
-    (1, ("state", "dtypes", "diagnostics", "function", "device", "random", "dims", "torch_types")),
+    (1, ("state", "dtypes", "diagnostics", "function", "device", "random", "dims", "torch_types",
+         "threads")),
     (2, ("ops", "graph", "engine")),
     (3, ("shape_methods", "index_methods", "conversion_methods", "methods", "value")),
     (4, ("toplevel", "creation", "nn", "optim", "utils", "serialization")),
@@ -64,6 +66,20 @@ def runtime_imports(name: str, path: pathlib.Path) -> set[str]:
                 sub = f"{target}.{alias.name}".strip(".")
                 found.add(sub if sub in mods else target)
     return found - {name}
+
+
+def test_floor_one_imports_only_the_standard_library_numpy_and_threadpoolctl():
+    allowed = set(sys.stdlib_module_names) | {"numpy", "threadpoolctl"}
+    for name, path in modules().items():
+        if floor(name) == 1:
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    heads = [alias.name.split(".")[0] for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    heads = [node.module.split(".")[0]]
+                else:
+                    continue
+                assert set(heads) <= allowed, f"{name} (floor 1) imports {heads} at line {node.lineno}"
 
 
 def test_core_line_budget_and_module_sizes():

@@ -40,7 +40,7 @@ def test_docs_have_runnable_examples():
 MODULES = ["tinygrad_edu", "tinygrad_edu.nn", "tinygrad_edu.nn.functional", "tinygrad_edu.nn.init",
            "tinygrad_edu.optim", "tinygrad_edu.utils.data", "tinygrad_edu.autograd",
            "tinygrad_edu.autograd.functional", "tinygrad_edu.testing", "tinygrad_edu.viz",
-           "tinygrad_edu.ops", "tinygrad_edu.testing.strategies"]
+           "tinygrad_edu.ops", "tinygrad_edu.testing.strategies", "tinygrad_edu.threads"]
 
 
 @pytest.mark.parametrize("module", MODULES)

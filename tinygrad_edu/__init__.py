@@ -2,9 +2,12 @@
 
 ``import tinygrad_edu as torch`` and PyTorch tutorial code runs with only its imports changed.
 Start with :class:`Value` (alias :class:`Tensor`) and :func:`tensor`.
+
+Importing it limits numpy's BLAS to one thread, unless you have set ``OMP_NUM_THREADS`` or another
+thread variable (small matrices run faster so): see :mod:`tinygrad_edu.threads`.
 """
 
-from . import autograd, nn, optim, utils
+from . import autograd, nn, optim, threads, utils
 from .creation import (
     arange,
     as_tensor,
@@ -33,6 +36,7 @@ from .function import Function
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from .state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .threads import get_num_threads, set_num_threads
 from .toplevel import (
     abs,
     cat,
@@ -89,7 +93,8 @@ __all__ = [
     "reshape", "transpose", "permute", "flatten", "square", "maximum", "minimum", "numel",
     "is_tensor", "float32", "float64", "int32", "int64", "bool_", "float", "double", "long",
     "save", "load", "device", "cuda", "backends", "mul", "set_default_dtype", "get_default_dtype", "explain",
-    "autograd", "nn", "optim", "utils", "softmax", "log_softmax", "logsumexp",
+    "autograd", "nn", "optim", "utils", "softmax", "log_softmax", "logsumexp", "set_num_threads",
+    "get_num_threads", "threads",
 ]
 __all__ += [
     "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor", "normal", "randint_like",
