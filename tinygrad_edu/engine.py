@@ -12,6 +12,7 @@ through the GraphValue contract.
 from __future__ import annotations
 
 from heapq import heappop, heappush
+from sys import getrefcount
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -68,15 +69,17 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool | None = None,
 
 
 def accumulate(found: dict[int, list], create_graph: bool) -> None:
-    """Add gradients into ``.grad`` in the value's dtype, in place where possible (a first one is
-    stored as numbers of its own; ``.grad`` wraps them in a Value when read)."""
+    """Add gradients into ``.grad`` in the value's dtype, in place where possible. A first one is
+    kept as is if nothing else holds it (PyTorch's rule; refcount 3: found, g, getrefcount's own
+    argument), else copied: no two values ever share one. ``.grad`` wraps it in a Value."""
     for v, g in found.values():
         old, dtype = v._grad, v._data.dtype
-        if isinstance(g, GraphValue) or isinstance(old, GraphValue) and (create_graph or old._rg):
+        if old is None and type(g) is np.ndarray:  # the common case first
+            v._grad = g if g.base is None and g.dtype == dtype and getrefcount(g) <= 3 else g.astype(dtype)
+        elif isinstance(g, GraphValue) or isinstance(old, GraphValue) and (create_graph or old._rg):
             v._grad = g if old is None else old + g  # a gradient with a graph: out of place
         elif old is None:  # copies (numbers never change): no two values ever share one
-            v._grad = g.astype(dtype) if type(g) is np.ndarray else g if isinstance(
-                g, np.generic) and g.dtype == dtype else np.asarray(g, dtype)[()]
+            v._grad = g if type(g) is dtype.type else np.asarray(g, dtype)[()]
         elif type(data := getattr(old, "_data", old)) is np.ndarray and data.flags.writeable:
             np.add(data, g, out=data, casting="unsafe")
         elif isinstance(old, GraphValue):  # numbers that cannot change: replace them in the Value

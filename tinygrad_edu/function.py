@@ -81,11 +81,12 @@ class Function:
     * ``needs_input_grad``: one boolean per positional input;
     * ``parents``: the positional inputs that are Values (None for plain numbers or arrays);
     * ``received``: after a backward, the gradient that reached the node's output (drawings);
-    * any other attribute (``ctx.shape = x.shape``) may be set freely.
+    * ``shapes``: free for the input shapes that broadcasting ops unbroadcast to;
+    * any other attribute (``ctx.shape = x.shape``) may be set freely (it costs each node a dict).
     """
 
-    __slots__ = ("parents", "saved_values", "needs_input_grad", "received", "_epoch", "_acc", "_seq",
-                 "__dict__")
+    __slots__ = ("parents", "saved_values", "needs_input_grad", "received", "shapes", "_epoch", "_acc",
+                 "_seq", "__dict__")
     derivative: tuple[str, ...] = ()
 
     saved_values: tuple

@@ -180,21 +180,25 @@ class Value(Methods, GraphValue):
         peers[:] = [r for r in peers if r() is not None] + [weakref.ref(other)]  # drop the dead
         self._peers = other._peers = peers
 
-    def _write(self, new: Any, casting: str = "same_kind", index: Any = None) -> Value:
+    def _write(self, new: Any, casting: str = "same_kind", index: Any = None, op: Any = None) -> Value:
         """The one in-place writer (in-place ops, ``copy_``, ``[]=``, optimizers,
-        ``load_state_dict``): write ``new`` into this value's numbers (at ``index`` if given),
-        then count a version."""
+        ``load_state_dict``): write ``new`` into this value's numbers (at ``index`` if given; with
+        ``op``, a numpy ufunc, write ``op(numbers, new)``), then count a version."""
         data = self._data
+        if op is not None and type(data) is not np.ndarray:
+            new = op(data, new)  # a number cannot change: computed, then written below
         if type(data) is np.ndarray:
             try:
-                if index is not None:
+                if op is not None:
+                    op(data, new, out=data, casting=casting)  # in place: no temporary array
+                elif index is not None:
                     data[index] = new
                 else:
                     np.copyto(data, new, casting=casting)
             except ValueError:  # a read-only array (an expanded view), or shapes that do not fit
+                shape = list(np.broadcast_shapes(data.shape, np.shape(new)) if op else np.shape(new))
                 raise RuntimeError(SHARED_MEMORY if not data.flags.writeable else f"output with shape "
-                                   f"{list(data.shape)} doesn't match the broadcast shape "
-                                   f"{list(np.shape(new))}") from None
+                                   f"{list(data.shape)} doesn't match the broadcast shape {shape}") from None
         else:
             if index is not None or (type(new) is not type(data) and np.shape(new) != ()):
                 raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
@@ -225,8 +229,9 @@ class Value(Methods, GraphValue):
             check_inplace(self, what, _SYMBOL[op])
         if isinstance(other, Value) and other._rg and grad_mode.enabled:
             return self._become(op.apply(self.clone(), other))  # a copy: the op may save it
-        raw = other._data if isinstance(other, Value) else other
-        return self._write(_INPLACE[op](self._data, raw))
+        ufunc, number_op = _INPLACE[op]  # arrays change in place; a number is computed anew
+        raw, data = other._data if isinstance(other, Value) else other, self._data
+        return self._write(raw, op=ufunc) if type(data) is np.ndarray else self._write(number_op(data, raw))
 
     def __iadd__(self, other: Any) -> Value:
         return self._inplace(Add, other, "add")
@@ -298,6 +303,7 @@ class Value(Methods, GraphValue):
 
 
 _SYMBOL = {Add: "+", Sub: "-", Mul: "*", Div: "/"}
-_INPLACE = {Add: operator.add, Sub: operator.sub, Mul: operator.mul, Div: operator.truediv}
+_INPLACE = {Add: (np.add, operator.add), Sub: (np.subtract, operator.sub),
+            Mul: (np.multiply, operator.mul), Div: (np.true_divide, operator.truediv)}
 
 Tensor = Value

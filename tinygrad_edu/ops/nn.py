@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..function import Function, unbroadcast
@@ -36,11 +34,12 @@ class LinearFunction(Function):
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_values
-        nx, nw, *nb = ctx.needs_input_grad
-        g2 = grad.reshape((-1, grad.shape[-1]))
-        gx = grad @ w if nx else None
-        gw = g2.T @ x.reshape((-1, x.shape[-1])) if nw else None
-        return (gx, gw) if not nb else (gx, gw, g2.sum(axis=0) if nb[0] else None)
+        needs = ctx.needs_input_grad
+        g2 = grad if grad.ndim == 2 else grad.reshape((-1, grad.shape[-1]))  # batch axes folded
+        x2 = x if x.ndim == 2 else x.reshape((-1, x.shape[-1]))
+        gx = grad @ w if needs[0] else None
+        gw = g2.T @ x2 if needs[1] else None
+        return (gx, gw) if len(needs) == 2 else (gx, gw, g2.sum(axis=0) if needs[2] else None)
 
 
 class MSEFunction(Function):
@@ -51,14 +50,13 @@ class MSEFunction(Function):
     @staticmethod
     def forward(ctx, x, y, *, reduction="mean"):
         ctx.save_for_backward(x, y)
-        ctx.reduction, ctx.shapes = reduction, (np.shape(x), np.shape(y))
         sq = np.square(x - y)
+        ctx.n, ctx.shapes = sq.size if reduction == "mean" else 1, (np.shape(x), np.shape(y))
         return sq if reduction == "none" else sq.sum() / sq.size if reduction == "mean" else sq.sum()
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_values
-        n = math.prod(np.broadcast_shapes(*ctx.shapes)) if ctx.reduction == "mean" else 1
-        g = grad * ((x - y) * 2 / n)
+        g = (x - y) * (2 / ctx.n) * grad  # PyTorch's order of operations
         nx, ny = ctx.needs_input_grad
         return unbroadcast(g, ctx.shapes[0]) if nx else None, unbroadcast(-g, ctx.shapes[1]) if ny else None

@@ -75,9 +75,10 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, *, index):
-        ctx.shape, ctx.index = np.shape(x), index
+        x = np.asarray(x)
+        ctx.shape, ctx.index = x.shape, index
         try:
-            out = np.asarray(x)[index]
+            out = x[index]
         except IndexError:
             check_index(index, ctx.shape)  # PyTorch's IndexError wording (numpy says "axis")
             raise

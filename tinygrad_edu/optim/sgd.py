@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -37,9 +37,25 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def _update(self, p: Value, data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """``p -= lr * g`` in place for every parameter with a gradient (``g`` as in the class
+        docstring); returns the closure's loss. Parameters whose ``.grad`` is None are skipped."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr = float(group["lr"])
+            plain = not (group["momentum"] or group["weight_decay"] or group["maximize"])
+            for p in group["params"]:
+                g = p._grad
+                if g is not None:
+                    g = g._data if isinstance(g, Value) else g
+                    p._write(lr * (g if plain else self._direction(p, g, group)), op=np.subtract)
+        return loss
+
+    def _direction(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        """The ``g`` that ``p -= lr * g`` uses: the gradient after maximize, weight decay and
+        momentum (the momentum buffer is updated here)."""
         momentum = group["momentum"]
-        g = decayed_grad(grad, data, group)
+        g = decayed_grad(grad, param_array(p), group)
         if momentum != 0:
             state = self.state.setdefault(p, {})
             buf = state.get("momentum_buffer")
@@ -52,4 +68,4 @@ class SGD(Optimizer):
                 state_write(buf, momentum * b + (1 - group["dampening"]) * g)
             b = param_array(buf)
             g = g + momentum * b if group["nesterov"] else b
-        return data - float(group["lr"]) * g
+        return g

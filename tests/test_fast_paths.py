@@ -1,0 +1,130 @@
+"""The shortcuts taken for speed keep PyTorch's semantics: a first gradient is taken without a copy
+only when nothing else holds it, in-place ops on arrays write into the same memory, and SGD's
+in-place update gives the same numbers as the formula."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def _arr(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+def test_two_leaves_fed_the_same_gradient_get_their_own_copies():
+    a = tg.tensor(_arr(3), requires_grad=True)
+    b = tg.tensor(_arr(3, seed=1), requires_grad=True)
+    (a + b).backward(tg.tensor(np.ones(3)))  # Add sends the same array to both
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+    a.grad.zero_()
+    assert b.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_leaf_gradient_never_shares_memory_with_what_a_node_received():
+    a = tg.tensor(_arr(3), requires_grad=True)
+    c = tg.tensor(_arr(3, seed=1), requires_grad=True) * 2.0
+    y = a + c
+    y.backward(tg.tensor(np.full(3, 2.0)), retain_graph=True)
+    received = [y.grad_fn.received, c.grad_fn.received]
+    for r in received:
+        assert not np.shares_memory(a.grad.numpy(), r)
+    y.backward(tg.tensor(np.full(3, 2.0)))  # accumulates into a.grad in place
+    assert a.grad.tolist() == [4.0, 4.0, 4.0]
+    assert [r.tolist() for r in received] == [[2.0] * 3, [2.0] * 3]
+
+
+def test_the_users_gradient_array_is_copied_not_kept():
+    x = tg.tensor(_arr(4), requires_grad=True)
+    g = np.arange(4.0)
+    x.backward(g)
+    assert not np.shares_memory(x.grad.numpy(), g)
+    x.grad.zero_()
+    assert g.tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_a_gradient_that_is_a_view_is_copied():
+    x = tg.tensor(_arr(2, 3), requires_grad=True)
+    x.sum().backward()  # the backward of sum broadcasts: a read-only view
+    assert x.grad.numpy().flags.writeable and x.grad.numpy().base is None
+    x.grad.add_(1.0)
+    assert x.grad.tolist() == [[2.0] * 3] * 2
+
+
+def test_a_fresh_gradient_is_kept_and_is_right():
+    w = tg.tensor(_arr(3, 2), requires_grad=True)
+    x = _arr(4, 2, seed=2)
+    up = _arr(4, 3, seed=3)
+    (tg.tensor(x) @ w.T).backward(tg.tensor(up))
+    np.testing.assert_allclose(w.grad.numpy(), up.T @ x, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("op, fn", [("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
+                                    ("div", np.true_divide)])
+def test_inplace_operators_on_arrays_write_into_the_same_memory(op, fn):
+    data = _arr(2, 3) + 3.0
+    other = _arr(3, seed=1) + 3.0
+    x = tg.tensor(data.copy())
+    view = x[0]  # a view sharing memory
+    before = x.numpy()
+    version = x._version
+    if op == "add":
+        x += other
+    elif op == "sub":
+        x -= other
+    elif op == "mul":
+        x *= other
+    else:
+        x /= other
+    assert x.numpy() is before
+    np.testing.assert_array_equal(x.numpy(), fn(data, other))
+    np.testing.assert_array_equal(view.numpy(), fn(data, other)[0])
+    assert x._version == version + 1
+
+
+def test_inplace_operator_errors_leave_the_array_unchanged():
+    x = tg.tensor(np.ones(3))
+    with pytest.raises(RuntimeError, match=r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]"):
+        x += np.ones((2, 3))
+    assert x.tolist() == [1.0, 1.0, 1.0] and x._version == 0
+    i = tg.tensor(np.array([1, 2, 3]))
+    with pytest.raises(TypeError):
+        i += 0.5
+    assert i.tolist() == [1, 2, 3]
+    e = tg.tensor(np.ones(1)).expand(3)
+    with pytest.raises(RuntimeError, match="single memory location"):
+        e += 1.0
+
+
+def test_inplace_operator_on_a_0d_value_updates_every_sharer():
+    w = tg.tensor(2.0)
+    d = w.detach()
+    w -= 0.5
+    assert w.item() == 1.5 and d.item() == 1.5
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("settings", [{}, {"momentum": 0.9}, {"weight_decay": 0.1, "maximize": True},
+                                      {"momentum": 0.5, "nesterov": True}])
+def test_sgd_in_place_gives_the_formulas_numbers(dtype, settings):
+    w = tg.tensor(_arr(3, 2).astype(dtype), requires_grad=True)
+    alias = w.detach()  # shares memory: must see every update
+    opt = tg.optim.SGD([w], lr=0.1, **settings)
+    expected, buf = alias.numpy().copy(), None
+    for step in range(3):
+        opt.zero_grad()
+        (w * w).sum().backward()
+        g = w.grad.numpy().copy()
+        if settings.get("maximize"):
+            g = -g
+        g = g + settings.get("weight_decay", 0.0) * expected
+        if settings.get("momentum"):
+            m = settings["momentum"]
+            buf = g.copy() if buf is None else m * buf + g
+            g = g + m * buf if settings.get("nesterov") else buf
+        expected = expected - dtype(0.1) * g if dtype is np.float32 else expected - 0.1 * g
+        opt.step()
+        np.testing.assert_array_equal(alias.numpy(), expected.astype(dtype))  # the alias sees it
+    assert w.detach().numpy().dtype == dtype
