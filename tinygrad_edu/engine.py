@@ -139,11 +139,11 @@ def _add(found: dict[int, list], v: Any, g: Any) -> None:
 def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: bool,
           collect: set[int] | None, trace: Callable[..., None] | None) -> None:
     """Visit the nodes from the output back to the inputs, applying the chain rule at each."""
-    epoch, anomaly, every = state.epoch, state.anomaly, collect is None
+    epoch, every, watch = state.epoch, collect is None, state.anomaly or trace is not None
     while heap:
-        _, node, v = heap[0]
+        _, node, v = heappop(heap)
         g, saved = node._acc, node.saved_values
-        node.received = None if create_graph else g  # kept for drawings (viz, explain)
+        node._acc, node.received = None, None if create_graph else g  # received: for drawings
         if v._retains_grad if every else id(v) in collect:
             _add(found, v, g)
         if not saved:
@@ -160,12 +160,11 @@ def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: 
         if len(grads) != len(parents):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                f"(expected {len(parents)}, got {len(grads)})")
-        if anomaly:
-            check_finite(type(node).__name__ + ".backward", grads, node.__dict__.get("_trace"))
-        if trace is not None:
-            trace(v, g, grads)
-        heappop(heap)
-        node._acc = None
+        if watch:
+            if state.anomaly:
+                check_finite(type(node).__name__ + ".backward", grads, node.__dict__.get("_trace"))
+            if trace is not None:
+                trace(v, g, grads)
         if saved and not retain_graph:
             node.saved_values = _FREED
         for i, pg in enumerate(grads):

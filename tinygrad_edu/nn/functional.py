@@ -69,8 +69,8 @@ def mse_loss(input: Value, target: Any, reduction: str = "mean") -> Value:  # no
     """Mean squared error. Warns, as PyTorch does, when the target would broadcast."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    t_shape = np.shape(target._data if isinstance(target, Value) else as_data(target))
-    if t_shape != input.shape:
+    t_shape = (target._data if isinstance(target, Value) else as_data(target)).shape
+    if t_shape != input._data.shape:
         warnings.warn(
             f"Using a target size ({t_shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
