@@ -86,7 +86,8 @@ def test_inplace_operators_on_arrays_write_into_the_same_memory(op, fn):
 
 def test_inplace_operator_errors_leave_the_array_unchanged():
     x = tg.tensor(np.ones(3))
-    with pytest.raises(RuntimeError, match=r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]"):
+    msg = r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]"
+    with pytest.raises(RuntimeError, match=msg):
         x += np.ones((2, 3))
     assert x.tolist() == [1.0, 1.0, 1.0] and x._version == 0
     i = tg.tensor(np.array([1, 2, 3]))
@@ -113,7 +114,7 @@ def test_sgd_in_place_gives_the_formulas_numbers(dtype, settings):
     alias = w.detach()  # shares memory: must see every update
     opt = tg.optim.SGD([w], lr=0.1, **settings)
     expected, buf = alias.numpy().copy(), None
-    for step in range(3):
+    for _ in range(3):
         opt.zero_grad()
         (w * w).sum().backward()
         g = w.grad.numpy().copy()
