@@ -129,3 +129,27 @@ def test_sgd_in_place_gives_the_formulas_numbers(dtype, settings):
         opt.step()
         np.testing.assert_array_equal(alias.numpy(), expected.astype(dtype))  # the alias sees it
     assert w.detach().numpy().dtype == dtype
+
+
+@pytest.mark.parametrize("n", [100, 2_000_000])
+def test_mse_loss_sums_float32_accurately_at_any_size(n):
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal(n) + 0.5).astype(np.float32)
+    y = np.zeros(n, np.float32)
+    d = x.astype(np.float64)
+    for reduction, exact in (("sum", d @ d), ("mean", d @ d / n)):
+        loss = tg.nn.functional.mse_loss(tg.tensor(x), tg.tensor(y), reduction=reduction)
+        assert loss.dtype == tg.float32
+        assert abs(loss.item() - exact) / exact < 2e-7  # float32 BLAS dot drifts to ~3e-6 at 2M
+
+
+def test_linear_bias_gradient_is_the_batch_sum():
+    rng = np.random.default_rng(6)
+    for rows, dtype in ((1, np.float64), (5, np.float64), (0, np.float64), (300, np.float32)):
+        lin = tg.nn.Linear(3, 2, dtype=dtype)
+        x = tg.tensor(rng.standard_normal((rows, 3)).astype(dtype))
+        up = rng.standard_normal((rows, 2)).astype(dtype)
+        lin(x).backward(tg.tensor(up))
+        tol = 1e-12 if dtype is np.float64 else 1e-5
+        np.testing.assert_allclose(lin.bias.grad.numpy(), up.astype(np.float64).sum(0), rtol=tol, atol=tol)
+        assert lin.bias.grad.dtype == lin.bias.dtype

@@ -62,7 +62,8 @@ class MSEFunction(Function):
         ctx.n, ctx.shapes = d.size if reduction == "mean" else 1, (np.shape(x), np.shape(y))
         if reduction == "none":
             return np.square(d)
-        total = np.vdot(d, d)  # the sum of the squares in one BLAS call
+        # the sum of the squares: one BLAS call, or numpy's pairwise sum where float32 BLAS would drift
+        total = np.vdot(d, d) if d.size <= 65536 else np.add.reduce(np.square(d), axis=None)
         return total / d.size if reduction == "mean" else total
 
     @staticmethod
