@@ -153,3 +153,54 @@ def test_linear_bias_gradient_is_the_batch_sum():
         tol = 1e-12 if dtype is np.float64 else 1e-5
         np.testing.assert_allclose(lin.bias.grad.numpy(), up.astype(np.float64).sum(0), rtol=tol, atol=tol)
         assert lin.bias.grad.dtype == lin.bias.dtype
+
+
+def test_empty_mean_squared_error_is_nan_with_empty_gradients():
+    x = tg.tensor(np.zeros((0, 3)), requires_grad=True)
+    t = tg.tensor(np.zeros(3), requires_grad=True)  # broadcast against the empty input
+    with pytest.warns(UserWarning), np.errstate(invalid="ignore"):
+        loss = tg.nn.functional.mse_loss(x, t)
+    assert np.isnan(loss.item())
+    loss.backward()
+    assert x.grad.shape == (0, 3) and t.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_read_only_gradient_from_a_custom_op_is_copied():
+    frozen = np.ones(3)
+    frozen.flags.writeable = False
+
+    class Frozen(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, grad):
+            return frozen
+
+    w = tg.tensor(np.zeros(3), requires_grad=True)
+    Frozen.apply(w).sum().backward()
+    w.grad.add_(1.0)  # its own writable copy
+    assert w.grad.tolist() == [2.0, 2.0, 2.0] and frozen.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_inplace_operator_with_shapes_that_do_not_broadcast_says_so_as_pytorch_does():
+    x = tg.tensor(np.zeros(3))
+    msg = r"The size of tensor a \(3\) must match the size of tensor b \(4\)"
+    with pytest.raises(RuntimeError, match=msg):
+        x += tg.tensor(np.ones(4))
+    assert x.tolist() == [0.0, 0.0, 0.0] and x._version == 0
+    e = tg.tensor(np.ones(1)).expand(3)
+    with pytest.raises(RuntimeError, match="single memory location"):
+        e += np.ones(4)  # read-only memory is named first, as in PyTorch
+
+
+def test_mse_loss_of_complex_numbers_sums_squares_not_magnitudes():
+    x = np.array([1.0, 2.0j, 3.0])
+    loss = tg.nn.functional.mse_loss(tg.tensor(x), tg.tensor(np.zeros(3, complex)), reduction="sum")
+    assert loss.item() == 6.0  # 1 + (2j)**2 + 9, consistent with the backward's 2 (x - y)
+
+
+def test_mse_loss_takes_a_numpy_input():
+    out = tg.nn.functional.mse_loss(np.array([1.0, 2.0]), tg.tensor([1.0, 0.0]))
+    assert isinstance(out, tg.Tensor) and out.item() == 2.0

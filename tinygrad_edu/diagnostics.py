@@ -4,6 +4,7 @@ checks, in-place changes of saved data, gradients of the wrong shape, a second b
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from typing import Any
 
@@ -113,6 +114,33 @@ SHARED_MEMORY = (
     "unsupported operation: more than one element of the written-to tensor refers to a single memory "
     "location. Please clone() the tensor before performing the operation."
 )
+
+
+def write_error(data: np.ndarray, new: Any, op: Any = None) -> RuntimeError:
+    """PyTorch's error for an in-place write into the array ``data`` that numpy refused (with
+    ``op``, a ufunc, the write was ``op(data, new)``): read-only memory (an expanded view), shapes
+    that do not broadcast at all, or a broadcast shape that is not ``data``'s."""
+    if not data.flags.writeable:
+        return RuntimeError(SHARED_MEMORY)
+    try:
+        shape = np.broadcast_shapes(data.shape, np.shape(new)) if op is not None else np.shape(new)
+    except ValueError:
+        return broadcast_error(f"in-place {op.__name__}", [data, new])
+    return RuntimeError(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                        f"{list(shape)}")
+
+
+def _sole_refcount() -> int:
+    """What ``sys.getrefcount(g)`` says inside ``engine.accumulate``'s loop (the same code shape)
+    of an array that nothing but ``found`` holds: 3 up to Python 3.13 (the slot, ``g``, the
+    call's argument); interpreters that borrow references for locals may say less."""
+    found = {0: [None, np.empty(1)]}
+    for _, g in found.values():
+        return sys.getrefcount(g)
+    return 3
+
+
+SOLE_REFCOUNT = _sole_refcount()
 
 
 def check_inplace(v: Any, what: str, symbol: str = "+") -> None:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .diagnostics import SECOND_BACKWARD, check_finite, check_grad_shape, check_saved
+from .diagnostics import SECOND_BACKWARD, SOLE_REFCOUNT, check_finite, check_grad_shape, check_saved
 from .function import _FREED, Function
 from .graph import topological_order
 from .state import GraphValue, grad_mode, state
@@ -69,13 +69,14 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool | None = None,
 
 
 def accumulate(found: dict[int, list], create_graph: bool) -> None:
-    """Add gradients into ``.grad`` in the value's dtype, in place where possible. A first one is
-    kept as is if nothing else holds it (PyTorch's rule; refcount 3: found, g, getrefcount's own
-    argument), else copied: no two values ever share one. ``.grad`` wraps it in a Value."""
+    """Add gradients into ``.grad`` in the value's dtype, in place where possible. A first array
+    is kept as is if it is writable and nothing else holds it (PyTorch's rule; see SOLE_REFCOUNT),
+    else copied: no two values ever share one. ``.grad`` wraps it in a Value when read."""
     for v, g in found.values():
         old, dtype = v._grad, v._data.dtype
         if old is None and type(g) is np.ndarray:  # the common case first
-            v._grad = g if g.base is None and g.dtype == dtype and getrefcount(g) <= 3 else g.astype(dtype)
+            sole = g.base is None and g.flags.writeable and getrefcount(g) <= SOLE_REFCOUNT
+            v._grad = g if sole and g.dtype == dtype else g.astype(dtype)
         elif isinstance(g, GraphValue) or isinstance(old, GraphValue) and (create_graph or old._rg):
             v._grad = g if old is None else old + g  # a gradient with a graph: out of place
         elif old is None:  # copies (numbers never change): no two values ever share one

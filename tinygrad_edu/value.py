@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import engine
-from .diagnostics import SHARED_MEMORY, check_inplace
+from .diagnostics import check_inplace, write_error
 from .dtypes import as_data, check_float_for_grad
 from .function import Function
 from .methods import Methods
@@ -196,9 +196,7 @@ class Value(Methods, GraphValue):
                 else:
                     np.copyto(data, new, casting=casting)
             except ValueError:  # a read-only array (an expanded view), or shapes that do not fit
-                shape = list(np.broadcast_shapes(data.shape, np.shape(new)) if op else np.shape(new))
-                raise RuntimeError(SHARED_MEMORY if not data.flags.writeable else f"output with shape "
-                                   f"{list(data.shape)} doesn't match the broadcast shape {shape}") from None
+                raise write_error(data, new, op) from None
         else:
             if index is not None or (type(new) is not type(data) and np.shape(new) != ()):
                 raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "

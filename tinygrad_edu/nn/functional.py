@@ -70,7 +70,7 @@ def mse_loss(input: Value, target: Any, reduction: str = "mean") -> Value:  # no
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     t_shape = (target._data if isinstance(target, Value) else as_data(target)).shape
-    if t_shape != input._data.shape:
+    if t_shape != (input._data.shape if isinstance(input, Value) else np.shape(input)):
         warnings.warn(
             f"Using a target size ({t_shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "

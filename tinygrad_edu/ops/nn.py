@@ -59,11 +59,12 @@ class MSEFunction(Function):
     def forward(ctx, x, y, *, reduction="mean"):
         ctx.save_for_backward(x, y)
         d = x - y
-        ctx.n, ctx.shapes = d.size if reduction == "mean" else 1, (np.shape(x), np.shape(y))
+        ctx.n, ctx.shapes = max(d.size, 1) if reduction == "mean" else 1, (np.shape(x), np.shape(y))
         if reduction == "none":
             return np.square(d)
         # the sum of the squares: one BLAS call, or numpy's pairwise sum where float32 BLAS would drift
-        total = np.vdot(d, d) if d.size <= 65536 else np.add.reduce(np.square(d), axis=None)
+        real = d.dtype.kind == "f"  # np.vdot conjugates complex numbers
+        total = np.vdot(d, d) if real and d.size <= 65536 else np.add.reduce(np.square(d), axis=None)
         return total / d.size if reduction == "mean" else total
 
     @staticmethod
