@@ -204,3 +204,18 @@ def test_mse_loss_of_complex_numbers_sums_squares_not_magnitudes():
 def test_mse_loss_takes_a_numpy_input():
     out = tg.nn.functional.mse_loss(np.array([1.0, 2.0]), tg.tensor([1.0, 0.0]))
     assert isinstance(out, tg.Tensor) and out.item() == 2.0
+
+
+def test_create_graph_gradients_are_copies_that_stay_differentiable():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0, 4.0], requires_grad=True)
+    g = tg.tensor([1.0, 1.0])
+    (a + b).backward(g, create_graph=True)  # Add hands the same gradient to both, as PyTorch copies
+    assert not np.shares_memory(a.grad.detach().numpy(), b.grad.detach().numpy())
+    assert not np.shares_memory(a.grad.detach().numpy(), g.numpy())
+    x = tg.tensor(2.0, requires_grad=True)
+    (x**3).backward(create_graph=True)
+    first = x.grad  # 3 x^2 = 12, with a graph
+    x.grad = None
+    first.backward()
+    assert first.item() == 12.0 and x.grad.item() == 12.0  # d/dx 3 x^2 = 6 x

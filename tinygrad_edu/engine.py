@@ -20,6 +20,7 @@ import numpy as np
 from .diagnostics import SECOND_BACKWARD, SOLE_REFCOUNT, check_finite, check_grad_shape, check_saved
 from .function import _FREED, Function
 from .graph import topological_order
+from .ops import Mul
 from .state import GraphValue, grad_mode, state
 
 __all__ = ["backward", "run_backward", "topological_order", "seed", "accumulate"]
@@ -78,7 +79,7 @@ def accumulate(found: dict[int, list], create_graph: bool) -> None:
             sole = g.base is None and g.flags.writeable and getrefcount(g) <= SOLE_REFCOUNT
             v._grad = g if sole and g.dtype == dtype else g.astype(dtype)
         elif isinstance(g, GraphValue) or isinstance(old, GraphValue) and (create_graph or old._rg):
-            v._grad = g if old is None else old + g  # a gradient with a graph: out of place
+            v._grad = Mul.apply(g, 1) if old is None else old + g  # with a graph: a recorded copy
         elif old is None:  # copies (numbers never change): no two values ever share one
             v._grad = g if type(g) is dtype.type else np.asarray(g, dtype)[()]
         elif type(data := getattr(old, "_data", old)) is np.ndarray and data.flags.writeable:
