@@ -13,7 +13,8 @@ import numpy as np
 from .state import GraphValue, grad_mode
 
 __all__ = ["broadcast_error", "creation_site", "check_finite", "check_saved", "check_grad_shape",
-           "SECOND_BACKWARD", "SHARED_MEMORY", "check_inplace"]
+           "SECOND_BACKWARD", "SHARED_MEMORY", "check_inplace", "NO_GRAD_FN", "LEAF_ONLY",
+           "NON_LEAF_GRAD", "implicit_grad_error", "grad_shape_error"]
 
 
 def broadcast_error(op: str, raw: list) -> RuntimeError:
@@ -71,6 +72,39 @@ SECOND_BACKWARD = (
     "through the graph a second time or if you need to access saved tensors after calling "
     "backward."
 )
+
+
+NO_GRAD_FN = (
+    "element 0 of tensors does not require grad and does not have a grad_fn. Make sure a leaf was "
+    "created with requires_grad=True (or call .requires_grad_()) and that the loss was not "
+    "computed inside no_grad()."
+)
+LEAF_ONLY = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
+NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor."
+)
+
+
+def implicit_grad_error(shape: tuple) -> RuntimeError:
+    """``backward()`` without a gradient on an output of more than one element."""
+    return RuntimeError(
+        f"grad can be implicitly created only for scalar outputs (this output has shape "
+        f"{tuple(shape)}). Reduce it first (e.g. loss.sum() or loss.mean()), or pass the upstream "
+        f"gradient: y.backward(gradient) with gradient.shape == y.shape."
+    )
+
+
+def grad_shape_error(g_shape: tuple, shape: tuple) -> RuntimeError:
+    """``backward(gradient)`` with a gradient whose shape is not the output's."""
+    return RuntimeError(
+        f"Mismatch in shape: grad_output[0] has a shape of {tuple(g_shape)} and output[0] has a "
+        f"shape of {tuple(shape)}. The gradient passed to backward must match the output."
+    )
 
 
 def check_saved(node: Any, out: Any) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import diagnostics
 from .diagnostics import SECOND_BACKWARD, SOLE_REFCOUNT, check_finite, check_grad_shape, check_saved
 from .function import _FREED, Function
 from .graph import topological_order
@@ -31,19 +32,12 @@ def seed(root: Any, gradient: Any, create_graph: bool = False) -> Any:
     data = root._data
     if gradient is None:
         if data.size != 1:
-            raise RuntimeError(
-                f"grad can be implicitly created only for scalar outputs (this output has shape "
-                f"{tuple(data.shape)}). Reduce it first (e.g. loss.sum() or loss.mean()), or pass "
-                f"the upstream gradient: y.backward(gradient) with gradient.shape == y.shape."
-            )
+            raise diagnostics.implicit_grad_error(data.shape)
         return data.dtype.type(1) if not data.shape else np.ones_like(data)
     value = isinstance(gradient, GraphValue)
     g = gradient._data if value else np.asarray(gradient)
     if g.shape != data.shape:
-        raise RuntimeError(
-            f"Mismatch in shape: grad_output[0] has a shape of {tuple(g.shape)} and output[0] has a "
-            f"shape of {tuple(data.shape)}. The gradient passed to backward must match the output."
-        )
+        raise diagnostics.grad_shape_error(g.shape, data.shape)
     if value and create_graph and gradient._rg:
         return gradient  # differentiated through, too
     g = np.asarray(g, dtype=data.dtype)  # as in PyTorch, the gradient takes the output's dtype
@@ -55,11 +49,7 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool | None = None,
     """``root.backward(...)``: add d(root)/d(leaf) into every leaf's ``.grad`` (or only into the
     ``inputs``' ``.grad``, leaves or not)."""
     if not root._rg:
-        raise RuntimeError(
-            "element 0 of tensors does not require grad and does not have a grad_fn. Make sure a "
-            "leaf was created with requires_grad=True (or call .requires_grad_()) and that the "
-            "loss was not computed inside no_grad()."
-        )
+        raise RuntimeError(diagnostics.NO_GRAD_FN)
     start = seed(root, gradient, create_graph)
     if inputs is not None and not all(v._rg for v in inputs):
         raise RuntimeError("One of the differentiated Tensors does not require grad: every value "

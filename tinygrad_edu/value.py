@@ -8,13 +8,14 @@ This module holds the autograd core: storage, ``grad``/``data``, building an op'
 from __future__ import annotations
 
 import operator
+import warnings
 import weakref
 from typing import Any, Sequence
 
 import numpy as np
 
 from . import engine
-from .diagnostics import check_inplace, write_error
+from .diagnostics import LEAF_ONLY, NON_LEAF_GRAD, check_inplace, write_error
 from .dtypes import as_data, check_float_for_grad
 from .function import Function
 from .methods import Methods
@@ -83,11 +84,7 @@ class Value(Methods, GraphValue):
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
         if self.grad_fn is not None and not flag:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use a "
-                "computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
-            )
+            raise RuntimeError(LEAF_ONLY)
         if flag:
             check_float_for_grad(self._data.dtype)
         self._rg = bool(flag)
@@ -117,13 +114,7 @@ class Value(Methods, GraphValue):
         if g is not None and not isinstance(g, Value):  # numbers from backward: wrap them once
             g = self._grad = self._from_op(g, None)
         if g is None and self.grad_fn is not None and not self._retains_grad:
-            import warnings
-
-            warnings.warn(
-                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
-                ".grad attribute won't be populated during autograd.backward(). If you indeed want "
-                "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
-                "non-leaf Tensor.", UserWarning, stacklevel=2)
+            warnings.warn(NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return g
 
     @grad.setter
