@@ -219,3 +219,98 @@ def test_create_graph_gradients_are_copies_that_stay_differentiable():
     x.grad = None
     first.backward()
     assert first.item() == 12.0 and x.grad.item() == 12.0  # d/dx 3 x^2 = 6 x
+
+
+# ---------------------------------------------------------------- third round: batch-of-one paths
+@pytest.mark.parametrize("shape", [(1, 3), (3,), (1, 1, 3), (4, 3)])
+def test_linear_with_one_row_matches_finite_differences_to_second_order(shape):
+    """One row takes the outer-product and copied-row shortcuts; more rows take BLAS."""
+    from tinygrad_edu.testing import gradcheck, gradgradcheck
+
+    rng = np.random.default_rng(7)
+    x = tg.tensor(rng.standard_normal(shape), requires_grad=True)
+    w = tg.tensor(rng.standard_normal((2, 3)), requires_grad=True)
+    b = tg.tensor(rng.standard_normal(2), requires_grad=True)
+    assert gradcheck(tg.nn.functional.linear, (x, w, b))
+    assert gradgradcheck(tg.nn.functional.linear, (x, w, b))
+
+
+def test_linear_with_one_row_gives_exact_gradients_that_share_no_memory():
+    rng = np.random.default_rng(8)
+    x = tg.tensor(rng.standard_normal((1, 3)), requires_grad=True)
+    lin = tg.nn.Linear(3, 2, dtype=np.float64)
+    up = rng.standard_normal((1, 2))
+    lin(x).backward(tg.tensor(up))
+    np.testing.assert_array_equal(lin.weight.grad.numpy(), up.T @ x.detach().numpy())  # one product each
+    np.testing.assert_array_equal(lin.bias.grad.numpy(), up[0])
+    np.testing.assert_array_equal(x.grad.numpy(), up @ lin.weight.detach().numpy())
+    grads = [x.grad.numpy(), lin.weight.grad.numpy(), lin.bias.grad.numpy()]
+    for i, g in enumerate(grads):
+        assert g.base is None or not np.shares_memory(g, up)
+        assert not any(np.shares_memory(g, h) for h in grads[i + 1:])
+    lin(x).backward(tg.tensor(up))  # accumulates in place, into arrays of their own
+    np.testing.assert_array_equal(lin.bias.grad.numpy(), 2 * up[0])
+
+
+def test_integer_array_indexing_without_grad_is_a_copy_with_pytorchs_errors():
+    data = np.arange(12.0).reshape(6, 2)
+    X = tg.tensor(data.copy())
+    idx = np.array([5, 0, 5, -1])
+    for index in (idx, tg.tensor(idx), idx.astype(np.int32)):
+        r = X[index]
+        np.testing.assert_array_equal(r.numpy(), data[idx])
+        assert r.dtype == X.dtype and r.grad_fn is None and not r.requires_grad
+        assert not np.shares_memory(r.numpy(), X.numpy())
+    r[0] = 100.0  # a copy, as in PyTorch: X is untouched
+    np.testing.assert_array_equal(X.numpy(), data)
+    assert tg.tensor(np.arange(3.0))[np.array(2)].item() == 2.0
+    assert tg.tensor(np.arange(3.0))[np.array(2)].shape == ()
+    with pytest.raises(IndexError, match="index 6 is out of bounds for dimension 0 with size 6"):
+        X[np.array([6])]
+    Xg = tg.tensor(data.copy(), requires_grad=True)  # recorded: GetItem, the gradient adds back
+    Xg[idx].sum().backward()
+    assert Xg.grad.numpy()[:, 0].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0, 3.0]
+
+
+def test_integer_array_indexing_in_anomaly_mode_still_checks_the_values():
+    X = tg.tensor(np.array([1.0, np.nan, 3.0]))
+    with tg.autograd.detect_anomaly(), pytest.raises(RuntimeError, match="nan or inf"):
+        X[np.array([1])]
+
+
+def test_three_value_inputs_record_their_parents_and_which_need_a_gradient():
+    class Fma(tg.autograd.Function):
+        """z = a * b + c."""
+
+        derivative = ("dz/da = b", "dz/db = a", "dz/dc = 1")
+
+        @staticmethod
+        def forward(ctx, a, b, c):
+            ctx.seen = ctx.needs_input_grad
+            ctx.save_for_backward(a, b)
+            return a * b + c
+
+        @staticmethod
+        def backward(ctx, grad):
+            a, b = ctx.saved_values
+            return grad * b, grad * a, grad
+
+    a = tg.tensor(2.0, requires_grad=True)
+    b = tg.tensor(3.0)
+    c = tg.tensor(5.0, requires_grad=True)
+    z = Fma.apply(a, b, c)
+    assert z.item() == 11.0 and z.grad_fn.parents == (a, b, c)
+    assert z.grad_fn.needs_input_grad == (True, False, True) == z.grad_fn.seen
+    z.backward()
+    assert (a.grad.item(), b.grad, c.grad.item()) == (3.0, None, 1.0)
+    assert Fma.apply(b, b, b).grad_fn is None
+    with tg.no_grad():
+        assert Fma.apply(a, b, c).grad_fn is None
+    assert Fma.apply(a, 3.0, c).grad_fn.needs_input_grad == (True, False, True)  # a number among them
+
+
+def test_mse_loss_with_a_list_target():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    loss = tg.nn.functional.mse_loss(x, [1.0, 3.0])
+    loss.backward()
+    assert loss.item() == 0.5 and x.grad.tolist() == [0.0, -1.0]

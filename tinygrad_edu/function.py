@@ -148,6 +148,10 @@ class Function:
             record = record and proto._rg
             if record:
                 parents, needs = inputs, _ONE_NEEDS
+        elif len(inputs) == 3 and isinstance(a := inputs[0], GraphValue) and isinstance(
+                b := inputs[1], GraphValue) and isinstance(c := inputs[2], GraphValue):  # Linear
+            proto, parents, raw, needs = a, inputs, (a._data, b._data, c._data), (a._rg, b._rg, c._rg)
+            record = record and True in needs
         else:
             proto, parents, raw, needs = None, [], [], []
             for x in inputs:

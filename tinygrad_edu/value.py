@@ -174,14 +174,13 @@ class Value(Methods, GraphValue):
     def _write(self, new: Any, casting: str = "same_kind", index: Any = None, op: Any = None) -> Value:
         """The one in-place writer (in-place ops, ``copy_``, ``[]=``, optimizers,
         ``load_state_dict``): write ``new`` into this value's numbers (at ``index`` if given; with
-        ``op``, a numpy ufunc, write ``op(numbers, new)``), then count a version."""
+        ``op``, a numpy ufunc, write ``op(numbers, new)`` as ``x -= y`` does, under same_kind
+        casting), then count a version."""
         data = self._data
-        if op is not None and type(data) is not np.ndarray:
-            new = op(data, new)  # a number cannot change: computed, then written below
         if type(data) is np.ndarray:
             try:
                 if op is not None:
-                    op(data, new, out=data, casting=casting)  # in place: no temporary array
+                    op(data, new, out=data)  # in place, no temporary array (casting: same_kind)
                 elif index is not None:
                     data[index] = new
                 else:
@@ -189,6 +188,8 @@ class Value(Methods, GraphValue):
             except ValueError:  # a read-only array (an expanded view), or shapes that do not fit
                 raise write_error(data, new, op) from None
         else:
+            if op is not None:
+                new = op(data, new)  # a number cannot change: computed, then written below
             if index is not None or (type(new) is not type(data) and np.shape(new) != ()):
                 raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
                                    f"{list(np.shape(new if index is None else data[index]))}")
@@ -252,10 +253,16 @@ class Value(Methods, GraphValue):
     def __getitem__(self, index: Any) -> Value:
         index = index_arg(index)
         data = self._data
-        if type(data) is np.ndarray and not (self._rg and grad_mode.enabled) and is_basic_index(index):
-            view = basic_view(data, index)  # a view sharing memory and version, as in PyTorch
-            if view is not None:
-                return self._view(view, shared_version=True)
+        if type(data) is np.ndarray and not (self._rg and grad_mode.enabled):  # nothing to record
+            if is_basic_index(index):
+                view = basic_view(data, index)  # a view sharing memory and version, as in PyTorch
+                if view is not None:
+                    return self._view(view, shared_version=True)
+            elif type(index) is np.ndarray and index.dtype.kind in "iu" and not state.anomaly:
+                try:  # a batch drawn by integer indexes: numpy's copy, with no node to make
+                    return self._from_op(data[index], None)
+                except IndexError:
+                    pass  # GetItem.apply says it in PyTorch's words
         return GetItem.apply(self, index=index)
 
     # ------------------------------------------------------------------ operators
