@@ -314,3 +314,28 @@ def test_mse_loss_with_a_list_target():
     loss = tg.nn.functional.mse_loss(x, [1.0, 3.0])
     loss.backward()
     assert loss.item() == 0.5 and x.grad.tolist() == [0.0, -1.0]
+
+
+def test_the_walk_checks_gradient_shapes_of_every_op_but_the_built_in_ones():
+    """Built-in ops are checked by the catalogue, so the walk skips their shape check; a user's op,
+    even one subclassing a built-in, is still checked."""
+    from tinygrad_edu.ops import BUILT_IN, Mul
+
+    assert Mul in BUILT_IN and len(BUILT_IN) == len(tg.ops.__all__)
+
+    class BrokenMul(Mul):
+        """z = a * b, with a backward that forgets to unbroadcast."""
+
+        @staticmethod
+        def backward(ctx, grad):
+            a, b = ctx.saved_values
+            return grad * b, grad * a
+
+    a = tg.tensor(_arr(3), requires_grad=True)
+    b = tg.tensor(_arr(2, 3, seed=1))
+    with pytest.raises(RuntimeError, match=r"BrokenMulBackward returned an invalid gradient at index 0 "
+                                           r"- got \[2, 3\] but expected shape compatible with \[3\]"):
+        BrokenMul.apply(a, b).sum().backward()
+    assert a.grad is None
+    (Mul.apply(a, b)).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), _arr(2, 3, seed=1).sum(0))

@@ -21,7 +21,7 @@ from . import diagnostics
 from .diagnostics import SECOND_BACKWARD, SOLE_REFCOUNT, check_finite, check_grad_shape, check_saved
 from .function import _FREED, Function
 from .graph import topological_order
-from .ops import Mul
+from .ops import BUILT_IN, Mul
 from .state import GraphValue, grad_mode, state
 
 __all__ = ["backward", "run_backward", "topological_order", "seed", "accumulate"]
@@ -159,16 +159,18 @@ def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: 
                 trace(v, g, grads)
         if saved and not retain_graph:
             node.saved_values = _FREED
+        checked = type(node) in BUILT_IN  # a built-in op's gradients have the right shapes
         for i, pg in enumerate(grads):
             if pg is None or not needs[i]:
                 continue
             p = parents[i]
-            try:
-                bad_shape = pg.shape != p._data.shape
-            except AttributeError:  # a Python number from a user's backward
-                bad_shape = True
-            if bad_shape:
-                pg = check_grad_shape(node, p, pg, grads)
+            if not checked:
+                try:
+                    bad_shape = pg.shape != p._data.shape
+                except AttributeError:  # a Python number from a user's backward
+                    bad_shape = True
+                if bad_shape:
+                    pg = check_grad_shape(node, p, pg, grads)
             pn = p.grad_fn or (None if p._rg else p._detached)
             if pn is None:
                 if every or id(p) in collect:
