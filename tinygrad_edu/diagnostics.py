@@ -152,14 +152,14 @@ SHARED_MEMORY = (
 
 def write_error(data: np.ndarray, new: Any, op: Any = None) -> RuntimeError:
     """PyTorch's error for an in-place write into the array ``data`` that numpy refused (with
-    ``op``, a ufunc, the write was ``op(data, new)``): read-only memory (an expanded view), shapes
-    that do not broadcast at all, or a broadcast shape that is not ``data``'s."""
+    ``op``, an in-place operator, the write was ``op(data, new)``): read-only memory (an expanded
+    view), shapes that do not broadcast at all, or a broadcast shape that is not ``data``'s."""
     if not data.flags.writeable:
         return RuntimeError(SHARED_MEMORY)
     try:
         shape = np.broadcast_shapes(data.shape, np.shape(new)) if op is not None else np.shape(new)
     except ValueError:
-        return broadcast_error(f"in-place {op.__name__}", [data, new])
+        return broadcast_error(f"in-place {op.__name__[1:]}", [data, new])  # isub: sub
     return RuntimeError(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
                         f"{list(shape)}")
 

@@ -174,13 +174,13 @@ class Value(Methods, GraphValue):
     def _write(self, new: Any, casting: str = "same_kind", index: Any = None, op: Any = None) -> Value:
         """The one in-place writer (in-place ops, ``copy_``, ``[]=``, optimizers,
         ``load_state_dict``): write ``new`` into this value's numbers (at ``index`` if given; with
-        ``op``, a numpy ufunc, write ``op(numbers, new)`` as ``x -= y`` does, under same_kind
-        casting), then count a version."""
+        ``op``, an in-place operator such as ``operator.isub``, write ``numbers -= new``: numpy's
+        same_kind casting), then count a version."""
         data = self._data
         if type(data) is np.ndarray:
             try:
                 if op is not None:
-                    op(data, new, out=data)  # in place, no temporary array (casting: same_kind)
+                    op(data, new)  # data -= new: in place, no temporary array
                 elif index is not None:
                     data[index] = new
                 else:
@@ -189,7 +189,7 @@ class Value(Methods, GraphValue):
                 raise write_error(data, new, op) from None
         else:
             if op is not None:
-                new = op(data, new)  # a number cannot change: computed, then written below
+                new = op(data, new)  # a number cannot change: data - new, written below
             if index is not None or (type(new) is not type(data) and np.shape(new) != ()):
                 raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
                                    f"{list(np.shape(new if index is None else data[index]))}")
@@ -219,9 +219,7 @@ class Value(Methods, GraphValue):
             check_inplace(self, what, _SYMBOL[op])
         if isinstance(other, Value) and other._rg and grad_mode.enabled:
             return self._become(op.apply(self.clone(), other))  # a copy: the op may save it
-        ufunc, number_op = _INPLACE[op]  # arrays change in place; a number is computed anew
-        raw, data = other._data if isinstance(other, Value) else other, self._data
-        return self._write(raw, op=ufunc) if type(data) is np.ndarray else self._write(number_op(data, raw))
+        return self._write(other._data if isinstance(other, Value) else other, op=_INPLACE[op])
 
     def __iadd__(self, other: Any) -> Value:
         return self._inplace(Add, other, "add")
@@ -299,7 +297,6 @@ class Value(Methods, GraphValue):
 
 
 _SYMBOL = {Add: "+", Sub: "-", Mul: "*", Div: "/"}
-_INPLACE = {Add: (np.add, operator.add), Sub: (np.subtract, operator.sub),
-            Mul: (np.multiply, operator.mul), Div: (np.true_divide, operator.truediv)}
+_INPLACE = {Add: operator.iadd, Sub: operator.isub, Mul: operator.imul, Div: operator.itruediv}
 
 Tensor = Value

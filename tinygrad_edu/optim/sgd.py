@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 import numpy as np
@@ -48,7 +49,7 @@ class SGD(Optimizer):
                 g = p._grad
                 if g is not None:
                     g = g._data if isinstance(g, Value) else g
-                    p._write(lr * (g if plain else self._direction(p, g, group)), op=np.subtract)
+                    p._write(lr * (g if plain else self._direction(p, g, group)), op=operator.isub)
         return loss
 
     def _direction(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
