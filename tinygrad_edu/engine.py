@@ -67,7 +67,7 @@ def accumulate(found: dict[int, list], create_graph: bool) -> None:
         old, dtype = v._grad, v._data.dtype
         if old is None and type(g) is np.ndarray:  # the common case first
             sole = g.base is None and g.flags.writeable and getrefcount(g) <= SOLE_REFCOUNT
-            v._grad = g if sole and g.dtype == dtype else g.astype(dtype)
+            v._grad = g if sole and (g.dtype is dtype or g.dtype == dtype) else g.astype(dtype)
         elif isinstance(g, GraphValue) or isinstance(old, GraphValue) and (create_graph or old._rg):
             v._grad = Mul.apply(g, 1) if old is None else old + g  # with a graph: a recorded copy
         elif old is None:  # copies (numbers never change): no two values ever share one

@@ -56,7 +56,7 @@ class Value(Methods, GraphValue):
         """Build the output of an op (always a plain Value, even when self is a Parameter)."""
         v = Value.__new__(Value)
         if type(data) is np.ndarray:
-            if not data.shape:
+            if not data.ndim:  # (ndim: an int, where shape builds a tuple)
                 data = data[()]
         elif not isinstance(data, np.generic):
             data = as_data(data)
@@ -249,18 +249,20 @@ class Value(Methods, GraphValue):
             self._write(value._data if isinstance(value, Value) else value, index=index)
 
     def __getitem__(self, index: Any) -> Value:
-        index = index_arg(index)
+        if type(index) is not np.ndarray:
+            index = index_arg(index)  # Values in the index become their numbers
         data = self._data
         if type(data) is np.ndarray and not (self._rg and grad_mode.enabled):  # nothing to record
-            if is_basic_index(index):
+            if type(index) is np.ndarray:
+                if index.dtype.kind in "iu" and not state.anomaly:
+                    try:  # a batch drawn by integer indexes: numpy's copy, with no node to make
+                        return self._from_op(data[index], None)
+                    except IndexError:
+                        pass  # GetItem.apply says it in PyTorch's words
+            elif is_basic_index(index):
                 view = basic_view(data, index)  # a view sharing memory and version, as in PyTorch
                 if view is not None:
                     return self._view(view, shared_version=True)
-            elif type(index) is np.ndarray and index.dtype.kind in "iu" and not state.anomaly:
-                try:  # a batch drawn by integer indexes: numpy's copy, with no node to make
-                    return self._from_op(data[index], None)
-                except IndexError:
-                    pass  # GetItem.apply says it in PyTorch's words
         return GetItem.apply(self, index=index)
 
     # ------------------------------------------------------------------ operators
