@@ -221,10 +221,11 @@ def test_create_graph_gradients_are_copies_that_stay_differentiable():
     assert first.item() == 12.0 and x.grad.item() == 12.0  # d/dx 3 x^2 = 6 x
 
 
-# ---------------------------------------------------------------- third round: batch-of-one paths
+# ---------------------------------------------------------------- third round: small batches
 @pytest.mark.parametrize("shape", [(1, 3), (3,), (1, 1, 3), (4, 3)])
 def test_linear_with_one_row_matches_finite_differences_to_second_order(shape):
-    """One row takes the outer-product and copied-row shortcuts; more rows take BLAS."""
+    """One row takes the copied-row shortcut for the bias gradient; more rows the product with
+    ones. Values (create_graph) go through @ rather than np.dot."""
     from tinygrad_edu.testing import gradcheck, gradgradcheck
 
     rng = np.random.default_rng(7)
