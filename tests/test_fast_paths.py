@@ -224,8 +224,8 @@ def test_create_graph_gradients_are_copies_that_stay_differentiable():
 # ---------------------------------------------------------------- third round: small batches
 @pytest.mark.parametrize("shape", [(1, 3), (3,), (1, 1, 3), (4, 3)])
 def test_linear_with_one_row_matches_finite_differences_to_second_order(shape):
-    """One row takes the copied-row shortcut for the bias gradient; more rows the product with
-    ones. Values (create_graph) go through @ rather than np.dot."""
+    """One row takes the row itself as the bias gradient; more rows the product with ones.
+    Values (create_graph) go through @ rather than np.dot."""
     from tinygrad_edu.testing import gradcheck, gradgradcheck
 
     rng = np.random.default_rng(7)
