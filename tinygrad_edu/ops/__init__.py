@@ -52,6 +52,6 @@ __all__ = [
 __all__ += ["Gather", "ScatterAddDim"]  # ops/index.py
 
 # The catalogue checks every built-in op's gradients, shapes included, against finite differences
-# (tests/test_core_shape.py keeps each one in it), so the backward walk checks the shapes of the
+# (tests/test_catalogue.py keeps each one in it), so the backward walk checks the shapes of the
 # gradients that only other ops (a user's Function) return.
 BUILT_IN = frozenset(op for name, op in list(globals().items()) if name in __all__)
