@@ -360,3 +360,27 @@ def test_linear_gives_the_numbers_of_matmul(dtype, x_shape, in_f, out_f):
     np.testing.assert_array_equal(xv.grad.numpy(), up @ w)
     np.testing.assert_array_equal(lin.weight.grad.numpy(), up2.T @ x2)
     assert lin.weight.grad.dtype == dtype and xv.grad.dtype == dtype
+
+
+def test_a_binary_node_keeps_its_inputs_without_a_tuple_for_the_collector():
+    """A binary op's node holds its two inputs in slots: after a collection, nothing the node
+    refers to directly is a tuple still tracked by the garbage collector (a ``(a, b)`` tuple
+    holding Values would be), while ``parents`` still reads as the tuple of inputs."""
+    import gc
+
+    x = tg.tensor(0.5, requires_grad=True)
+    w = tg.tensor(3.0, requires_grad=True)
+    nodes = {"mul by a number": (x * 2.0).grad_fn, "number minus": (1.0 - x).grad_fn,
+             "two values": (x * w).grad_fn, "pow": (x ** 2).grad_fn}
+    gc.collect()
+    for what, node in nodes.items():
+        assert not [o for o in gc.get_referents(node) if type(o) is tuple and gc.is_tracked(o)], what
+    assert nodes["mul by a number"].parents == (x, None)
+    assert nodes["number minus"].parents == (None, x)
+    assert nodes["two values"].parents == (x, w)
+    assert (x * 2.0).exp().grad_fn.parents[0].grad_fn.parents == (x, None)  # unary: a tuple
+    y = x
+    for i in range(2000):  # a deep chain of binary nodes still differentiates right
+        y = y * 1.001 if i % 2 else y + 0.5
+    y.backward()
+    assert x.grad.item() == pytest.approx(1.001 ** 1000, rel=1e-12)

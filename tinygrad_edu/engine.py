@@ -148,7 +148,8 @@ def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: 
             grads = _lifted_backward(node, v, g) if create_graph else node.backward(node, g)
         if type(grads) is not tuple:
             grads = (grads,)
-        parents, needs = node.parents, node.needs_input_grad
+        parents = node._inputs or (node._a, node._b)  # node.parents, inlined
+        needs = node.needs_input_grad
         if len(grads) != len(parents):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                f"(expected {len(parents)}, got {len(grads)})")

@@ -85,14 +85,17 @@ class Function:
     * any other attribute (``ctx.shape = x.shape``) may be set freely (it costs each node a dict).
     """
 
-    __slots__ = ("parents", "saved_values", "needs_input_grad", "received", "shapes", "_epoch", "_acc",
-                 "_seq", "__dict__")
+    __slots__ = ("_a", "_b", "_inputs", "saved_values", "needs_input_grad", "received", "shapes", "_epoch",
+                 "_acc", "_seq", "__dict__")
     derivative: tuple[str, ...] = ()
 
     saved_values: tuple
     needs_input_grad: tuple[bool, ...]
 
     saved_tensors = property(lambda self: self.saved_values, doc="PyTorch's name for saved_values.")
+    parents = property(lambda self: (self._a, self._b) if self._inputs is None else self._inputs,
+                       doc="The inputs (a tuple). A binary op keeps its two in slots: one object fewer "
+                           "per node for the garbage collector to walk (docs/performance.md).")
 
     def save_for_backward(self, *values: Any) -> None:
         self.saved_values = values
@@ -141,7 +144,7 @@ class Function:
             raw: Any = (raw_a, raw_b)
             record = record and (ra or rb)
             if record:
-                parents, needs = (a, b), _TWO_NEEDS[ra][rb]
+                parents, needs = None, _TWO_NEEDS[ra][rb]  # None: a and b go in slots
         elif len(inputs) == 1 and isinstance(inputs[0], GraphValue):  # unary ops: unrolled
             proto = inputs[0]
             raw = (proto._data,)
@@ -180,7 +183,9 @@ class Function:
         if not record:
             return proto._from_op(out, None)
         ctx._seq = next(state.nodes)  # creation order: every node is made after those it uses
-        ctx.parents = parents
+        ctx._inputs = parents
+        if parents is None:
+            ctx._a, ctx._b = a, b
         ctx._acc = None
         if ctx.saved_values:
             ctx._epoch = state.epoch  # in-place changes after this are caught at backward
