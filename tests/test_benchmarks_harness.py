@@ -64,3 +64,25 @@ def test_the_seed_001_reference_is_the_posts_loop_and_stops_after_5000_updates(r
         assert line in W.POST_001_TRAIN
     assert W.quad_post() > 0  # asserts inside: epoch 49, 50 printed lines, w1 after 5000 updates
     assert W.quad_post_body() > 0
+
+
+@pytest.fixture(scope="module")
+def floor(run):
+    spec = importlib.util.spec_from_file_location("benchmarks_floor", ROOT / "benchmarks" / "floor.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("form", ["tuple", "slots"])
+def test_the_floor_model_computes_what_the_post_computes(floor, form):
+    """benchmarks/floor.py times a stripped-down autograd; its numbers only mean something if it
+    computes the right gradients: the same weights as the post after 5000 updates (asserted
+    inside), and d/dx of the chain, by the product rule, in both forms."""
+    Value = floor.FORMS[form]
+    assert floor.quad_floor(Value) > 0
+    x = Value(0.5, True)
+    y = (x * 3.0 + x) * x - x ** 2.0  # y = 3x^2: dy/dx = 6x = 3
+    y.backward()
+    assert x.grad == pytest.approx(3.0, rel=1e-12)
+    assert floor.chain_floor(Value, 1000) > 0
