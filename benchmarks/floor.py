@@ -17,10 +17,16 @@ has and its tests hold it to: dtypes and numpy data, shapes and broadcasting (``
 errors in PyTorch's words, saved-value version checks, ``retain_graph``/``create_graph``, hooks,
 anomaly mode, ``retain_grad``, views, ``.grad`` of the value's dtype, ``backward(inputs=...)``.
 
-The floor comes in two forms, which differ in one thing: where a node keeps its inputs. In a
-``parents`` tuple, or in two slots of the node (as tinygrad_edu's binary ops do; ``parents`` reads
-them as a tuple for drawings, explain and the exercises). The tuple is one more object per node
-for Python's cyclic garbage collector to walk, which is what the chain rows measure.
+The floor comes in four forms (``FORMS``; ``make_floor`` builds each):
+
+* **tuple** and **slots** differ in one thing: where a node keeps its inputs. In a ``parents``
+  tuple, or in two slots of the node (as tinygrad_edu's binary ops do; ``parents`` reads them as a
+  tuple for drawings, explain and the exercises). The tuple is one more object per node for
+  Python's cyclic garbage collector to walk, which is what the chain rows measure.
+* **squeezed**: slots, plus every shortcut we found for two-input ops (``apply`` and the walk
+  unrolled for exactly two inputs): how fast the design can be and keep PyTorch's semantics.
+* **bare**: squeezed, and also without two of PyTorch's guarantees: grad mode per thread (one
+  flag for the whole process instead) and the version count of in-place changes.
 
 Nothing here is a unit test (tests/test_benchmarks_harness.py checks only that the floor
 computes the same weights as the post).
@@ -44,26 +50,37 @@ sys.path.insert(0, str(HERE.parent))
 
 import workloads as W  # noqa: E402
 
-
-class _Mode(threading.local):
-    enabled = True
-
-
-_mode = _Mode()
 _nodes = itertools.count()
+heappush, heappop = heapq.heappush, heapq.heappop
 
 
-class no_grad:
-    def __enter__(self) -> None:
-        self.prev, _mode.enabled = _mode.enabled, False
+def make_floor(slots: bool, squeezed: bool = False, semantics: bool = True):
+    """The floor's ``Value`` class, in one of its forms (each form gets its own classes, so that
+    none pays for another):
 
-    def __exit__(self, *exc: object) -> None:
-        _mode.enabled = self.prev
+    * ``slots``: nodes keep their two inputs in two slots instead of a ``parents`` tuple;
+    * ``squeezed`` (with ``slots``): every shortcut we found for two-input ops, ``apply`` and the
+      walk unrolled for exactly two inputs;
+    * ``semantics=False``: also without two of PyTorch's guarantees, grad mode per thread (here
+      one flag for the whole process) and version counting of in-place changes.
+    """
 
+    class Mode(threading.local if semantics else object):
+        enabled = True
 
-def make_floor(slots: bool):
-    """The floor's ``Value`` class. ``slots``: nodes keep their two inputs in two slots instead of
-    a ``parents`` tuple. Each form gets its own classes, so that neither pays for the other."""
+    mode = Mode()
+
+    class no_grad:
+        def __enter__(self) -> None:
+            self.prev, mode.enabled = mode.enabled, False
+
+        def __exit__(self, *exc: object) -> None:
+            mode.enabled = self.prev
+
+    def new(data, fn, rg):
+        v = Value.__new__(Value)
+        v.data, v.grad, v.grad_fn, v.rg, v.version = data, None, fn, rg, 0
+        return v
 
     class Function:
         """The op is its own node: its inputs, what it saved, which inputs need a gradient."""
@@ -79,7 +96,7 @@ def make_floor(slots: bool):
             out = Value.__new__(Value)
             out.data = cls.forward(ctx, a.data if va else a, b.data if vb else b)
             out.grad, out.version = None, 0
-            if _mode.enabled and (ra or rb):
+            if mode.enabled and (ra or rb):
                 if slots:
                     ctx.a, ctx.b = a, b
                 else:
@@ -89,6 +106,26 @@ def make_floor(slots: bool):
             else:
                 out.grad_fn, out.rg = None, False
             return out
+
+        @classmethod
+        def apply_squeezed(cls, a, b):
+            ctx = cls.__new__(cls)
+            if type(a) is Value:
+                ra, da = a.rg, a.data
+            else:
+                ra, da, a = False, a, None
+            if type(b) is Value:
+                rb, db = b.rg, b.data
+            else:
+                rb, db, b = False, b, None
+            out = cls.forward(ctx, da, db)
+            if (ra or rb) and mode.enabled:
+                ctx.a, ctx.b, ctx.needs, ctx.seq, ctx.acc = a, b, (ra, rb), next(_nodes), None
+                return new(out, ctx, True)
+            return new(out, None, False)
+
+    if squeezed:
+        Function.apply = Function.__dict__["apply_squeezed"]  # the classmethod itself
 
     class Add(Function):
         __slots__ = ()
@@ -161,44 +198,60 @@ def make_floor(slots: bool):
             return Pow.apply(self, o)
 
         def __isub__(self, o):
-            if self.rg and _mode.enabled:
+            if self.rg and mode.enabled:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
             self.data -= o.data if type(o) is Value else o
-            self.version += 1
+            if semantics:
+                self.version += 1
             return self
 
         def backward(self) -> None:
             root = self.grad_fn
             root.acc, heap = 1.0, [(-root.seq, root)]
-            prev, _mode.enabled = _mode.enabled, False
+            prev, mode.enabled = mode.enabled, False
             try:
                 while heap:
-                    node = heapq.heappop(heap)[1]
+                    node = heappop(heap)[1]
                     g, node.acc = node.acc, None
+                    if squeezed:  # two inputs: no zip, no tuples
+                        ga, gb = node.backward(node, g)
+                        na, nb = node.needs
+                        if na:
+                            send(heap, node.a, ga)
+                        if nb:
+                            send(heap, node.b, gb)
+                        continue
                     parents = (node.a, node.b) if slots else node.parents
                     for p, need, pg in zip(parents, node.needs, node.backward(node, g)):
-                        if not need:
-                            continue
-                        pn = p.grad_fn
-                        if pn is None:
-                            p.grad = pg if p.grad is None else p.grad + pg
-                        elif pn.acc is None:
-                            pn.acc = pg
-                            heapq.heappush(heap, (-pn.seq, pn))
-                        else:
-                            pn.acc += pg
+                        if need:
+                            send(heap, p, pg)
             finally:
-                _mode.enabled = prev
+                mode.enabled = prev
 
+    def send(heap, p, pg):
+        """Add ``pg`` to the gradient waiting at ``p``'s node, or to ``p.grad`` for a leaf."""
+        pn = p.grad_fn
+        if pn is None:
+            p.grad = pg if p.grad is None else p.grad + pg
+        elif pn.acc is None:
+            pn.acc = pg
+            heappush(heap, (-pn.seq, pn))
+        else:
+            pn.acc += pg
+
+    Value.no_grad, Value.new = no_grad, staticmethod(new)
     return Value
 
 
-FORMS = {"tuple": make_floor(slots=False), "slots": make_floor(slots=True)}
+FORMS = {"tuple": make_floor(slots=False), "slots": make_floor(slots=True),
+         "squeezed": make_floor(slots=True, squeezed=True),
+         "bare": make_floor(True, True, semantics=False)}
 
 
 def quad_floor(Value: type) -> float:
     """Seed 001's loop, written as quad_tinygrad writes it (``.grad`` a Value, as in PyTorch)."""
+    no_grad, new = Value.no_grad, Value.new  # (``.grad`` read: a new Value, not recorded)
     t = time.perf_counter()
     w1, w2, w3 = Value(1.0, True), Value(0.0, True), Value(-1.0, True)
     lr = 0.1
@@ -209,7 +262,7 @@ def quad_floor(Value: type) -> float:
             loss.backward()
             with no_grad():
                 for w in with_grad:
-                    w -= lr * Value(w.grad)
+                    w -= lr * new(w.grad, None, False)
                     w.grad = None
     elapsed = time.perf_counter() - t
     assert abs(w1.data - W.W1_AFTER_5000) < 1e-12, w1.data
@@ -247,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.rounds):
         floors = both(quad_floor)
         times = {"micrograd": W.quad_micrograd(), "post": W.quad_post(), "tinygrad_edu": W.quad_tinygrad(),
-                 "floor (tuple)": floors["tuple"], "floor (slots)": floors["slots"]}
+                 **{f"floor ({name})": t for name, t in floors.items()}}
         rows.setdefault("seed001 micrograd / post", []).append(times["micrograd"] / times["post"])
         for name, t in times.items():
             if name not in ("micrograd", "post"):
@@ -263,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.setdefault(f"chain {name} / micrograd gc off", []).append(us / mg)
     print(f"python {sys.version.split()[0]}; median (range) of {args.rounds} rounds, ratios of times")
     for name, ratios in rows.items():
-        print(f"  {name:46s} {statistics.median(ratios):6.2f}x ({min(ratios):.2f}-{max(ratios):.2f})")
+        print(f"  {name:50s} {statistics.median(ratios):6.2f}x ({min(ratios):.2f}-{max(ratios):.2f})")
     return 0
 
 

@@ -74,11 +74,12 @@ def floor(run):
     return module
 
 
-@pytest.mark.parametrize("form", ["tuple", "slots"])
+@pytest.mark.parametrize("form", ["tuple", "slots", "squeezed", "bare"])
 def test_the_floor_model_computes_what_the_post_computes(floor, form):
     """benchmarks/floor.py times a stripped-down autograd; its numbers only mean something if it
     computes the right gradients: the same weights as the post after 5000 updates (asserted
-    inside), and d/dx of the chain, by the product rule, in both forms."""
+    inside), and d/dx of the chain, by the product rule, in every form."""
+    assert sorted(floor.FORMS) == ["bare", "slots", "squeezed", "tuple"]
     Value = floor.FORMS[form]
     assert floor.quad_floor(Value) > 0
     x = Value(0.5, True)
