@@ -88,44 +88,43 @@ def make_floor(slots: bool, squeezed: bool = False, semantics: bool = True):
         __slots__ = ("a", "b", "saved", "needs", "seq", "acc") if slots else (
             "parents", "saved", "needs", "seq", "acc")
 
-        @classmethod
-        def apply(cls, a, b):
-            va, vb = type(a) is Value, type(b) is Value
-            ra, rb = va and a.rg, vb and b.rg
-            ctx = cls.__new__(cls)
-            out = Value.__new__(Value)
-            out.data = cls.forward(ctx, a.data if va else a, b.data if vb else b)
-            out.grad, out.version = None, 0
-            if mode.enabled and (ra or rb):
-                if slots:
-                    ctx.a, ctx.b = a, b
+        if not squeezed:
+            @classmethod
+            def apply(cls, a, b):
+                va, vb = type(a) is Value, type(b) is Value
+                ra, rb = va and a.rg, vb and b.rg
+                ctx = cls.__new__(cls)
+                out = Value.__new__(Value)
+                out.data = cls.forward(ctx, a.data if va else a, b.data if vb else b)
+                out.grad, out.version = None, 0
+                if mode.enabled and (ra or rb):
+                    if slots:
+                        ctx.a, ctx.b = a, b
+                    else:
+                        ctx.parents = (a, b)
+                    ctx.needs, ctx.seq, ctx.acc = (ra, rb), next(_nodes), None
+                    out.grad_fn, out.rg = ctx, True
                 else:
-                    ctx.parents = (a, b)
-                ctx.needs, ctx.seq, ctx.acc = (ra, rb), next(_nodes), None
-                out.grad_fn, out.rg = ctx, True
-            else:
-                out.grad_fn, out.rg = None, False
-            return out
+                    out.grad_fn, out.rg = None, False
+                return out
 
-        @classmethod
-        def apply_squeezed(cls, a, b):
-            ctx = cls.__new__(cls)
-            if type(a) is Value:
-                ra, da = a.rg, a.data
-            else:
-                ra, da, a = False, a, None
-            if type(b) is Value:
-                rb, db = b.rg, b.data
-            else:
-                rb, db, b = False, b, None
-            out = cls.forward(ctx, da, db)
-            if (ra or rb) and mode.enabled:
-                ctx.a, ctx.b, ctx.needs, ctx.seq, ctx.acc = a, b, (ra, rb), next(_nodes), None
-                return new(out, ctx, True)
-            return new(out, None, False)
-
-    if squeezed:
-        Function.apply = Function.__dict__["apply_squeezed"]  # the classmethod itself
+        else:  # the same, with two inputs unrolled and Values made by new()
+            @classmethod
+            def apply(cls, a, b):
+                ctx = cls.__new__(cls)
+                if type(a) is Value:
+                    ra, da = a.rg, a.data
+                else:
+                    ra, da, a = False, a, None
+                if type(b) is Value:
+                    rb, db = b.rg, b.data
+                else:
+                    rb, db, b = False, b, None
+                out = cls.forward(ctx, da, db)
+                if (ra or rb) and mode.enabled:
+                    ctx.a, ctx.b, ctx.needs, ctx.seq, ctx.acc = a, b, (ra, rb), next(_nodes), None
+                    return new(out, ctx, True)
+                return new(out, None, False)
 
     class Add(Function):
         __slots__ = ()
