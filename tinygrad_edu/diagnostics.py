@@ -13,7 +13,7 @@ import numpy as np
 from .state import GraphValue, grad_mode
 
 __all__ = ["broadcast_error", "creation_site", "check_finite", "check_saved", "check_grad_shape",
-           "SECOND_BACKWARD", "SHARED_MEMORY", "check_inplace", "NO_GRAD_FN", "LEAF_ONLY",
+           "SECOND_BACKWARD", "SHARED_MEMORY", "LEAF_INPLACE", "NO_GRAD_FN", "LEAF_ONLY",
            "NON_LEAF_GRAD", "implicit_grad_error", "grad_shape_error"]
 
 
@@ -177,14 +177,5 @@ def _sole_refcount() -> int:
 SOLE_REFCOUNT = _sole_refcount()
 
 
-def check_inplace(v: Any, what: str, symbol: str = "+") -> None:
-    """Refuse in-place changes that could silently corrupt a gradient (grad mode on)."""
-    if v._rg and grad_mode.enabled:
-        if v.grad_fn is None:
-            raise RuntimeError(
-                f"a leaf Variable that requires grad is being used in an in-place operation "
-                f"({what}). Wrap parameter updates in `with no_grad():`, or use an out-of-place op.")
-        raise RuntimeError(
-            f"in-place {what} on a value that is part of a graph ({v.grad_fn!r}) is not "
-            f"supported: earlier uses of this value would silently get the wrong gradient. "
-            f"Write it out of place: x = x {symbol} y (or build it with torch.where / torch.cat).")
+LEAF_INPLACE = ("a leaf Variable that requires grad is being used in an in-place operation. Wrap "
+                "parameter updates in `with torch.no_grad():`, or use an out-of-place op.")

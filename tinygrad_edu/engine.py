@@ -19,7 +19,7 @@ import numpy as np
 
 from . import diagnostics
 from .diagnostics import SECOND_BACKWARD, SOLE_REFCOUNT, check_finite, check_grad_shape, check_saved
-from .function import _FREED, Function
+from .function import _FREED, Function, input_node
 from .graph import topological_order
 from .ops import BUILT_IN, Mul
 from .state import GraphValue, grad_mode, state
@@ -173,6 +173,8 @@ def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: 
                 if bad_shape:
                     pg = check_grad_shape(node, p, pg, grads)
             pn = p.grad_fn or (None if p._rg else p._detached)
+            if pn is not None and pn._seq > node._seq:  # p was changed in place after node was made
+                pn = input_node(p, node._seq)
             if pn is None:
                 if every or id(p) in collect:
                     slot = found.get(id(p))

@@ -33,7 +33,7 @@ import numpy as np
 from .diagnostics import broadcast_error, check_finite, creation_site
 from .state import GraphValue, grad_mode, state
 
-__all__ = ["Function", "unbroadcast"]
+__all__ = ["Function", "unbroadcast", "input_node"]
 
 _ONE_NEEDS = (True,)
 _TWO_NEEDS = (((False, False), (False, True)), ((True, False), (True, True)))  # shared, not per op
@@ -65,6 +65,15 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     )
     out = grad.sum(axis=axes, keepdims=True) if axes else grad
     return out.reshape(shape) if out.shape != shape else out
+
+
+def input_node(p: Any, seq: int) -> Any:
+    """The node of input ``p`` as the node made at ``seq`` saw it. An in-place op made since then
+    moved ``p.grad_fn`` on; the nodes it had are in ``p._history`` (``Value._become``)."""
+    pn = p.grad_fn or (None if p._rg else p._detached)
+    if pn is not None and pn._seq > seq:
+        pn = next((n for n in reversed(p._history) if n is not None and n._seq < seq), None)
+    return pn
 
 
 class Function:
@@ -118,7 +127,7 @@ class Function:
     @property
     def next_functions(self) -> tuple:
         """``(node, 0)`` per input, as in PyTorch (``(None, 0)`` for leaves and constants)."""
-        return tuple((p.grad_fn if n else None, 0) for p, n in zip(self.parents, self.needs_input_grad))
+        return tuple((input_node(p, self._seq) if n else None, 0) for p, n in zip(self.parents, self.needs_input_grad))
 
     @classmethod
     def apply(cls, *inputs: Any, **settings: Any) -> Any:

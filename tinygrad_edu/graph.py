@@ -6,7 +6,7 @@ from __future__ import annotations
 import operator
 from typing import Any, Sequence
 
-from .function import Function
+from .function import Function, input_node
 
 __all__ = ["topological_order"]
 
@@ -24,16 +24,15 @@ def _order(roots: Sequence[Any]) -> tuple[list[Function], dict[Function, Any]]:
     found: dict[Function, Any] = {}
     # a value's node is its grad_fn or, after detach_(), the node it had (graphs built before
     # the detach still reach it, as in PyTorch)
-    stack = [r for r in roots if r.grad_fn or (not r._rg and r._detached)]
+    stack = [(r, r.grad_fn or r._detached) for r in roots if r.grad_fn or (not r._rg and r._detached)]
     while stack:
-        v = stack.pop()
-        node = v.grad_fn or v._detached
+        v, node = stack.pop()
         if node in found:
             continue
         found[node] = v
         for p in node.parents:
             if p is not None:
-                pn = p.grad_fn or (None if p._rg else p._detached)
+                pn = input_node(p, node._seq)
                 if pn is not None and pn not in found:
-                    stack.append(p)
+                    stack.append((p, pn))
     return sorted(found, key=operator.attrgetter("_seq")), found

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import engine
-from .diagnostics import LEAF_ONLY, NON_LEAF_GRAD, check_inplace, write_error
+from .diagnostics import LEAF_INPLACE, LEAF_ONLY, NON_LEAF_GRAD, write_error
 from .dtypes import as_data, check_float_for_grad
 from .function import Function
 from .methods import Methods
@@ -209,16 +209,35 @@ class Value(Methods, GraphValue):
         return self
 
     def _become(self, out: Value) -> Value:
-        """``self`` (no history) takes ``out``'s numbers and node: an in-place op, recorded."""
-        self._write(out._data, casting="unsafe")
-        self.grad_fn, self._rg = out.grad_fn, True
+        """``self`` takes ``out``'s numbers and node: an in-place op, recorded as PyTorch does. A
+        non-leaf's earlier node stays in ``_history``, where the nodes made before the change
+        find it (``function.input_node``); its saved numbers are checked by version at backward."""
+        if self._rg and self.grad_fn is None:
+            raise RuntimeError(LEAF_INPLACE)
+        if out.shape != self.shape:
+            raise write_error(self._data, out._data, operator.iadd)
+        self._write(out._data, casting="same_kind" if out.dtype.kind != self.dtype.kind else "unsafe")
+        if self.grad_fn is not None:
+            self.__dict__.setdefault("_history", [self.grad_fn])
+        if "_history" in self.__dict__:
+            self._history.append(out.grad_fn)
+        self.grad_fn, self._rg = out.grad_fn, out._rg or self._rg
         return self
 
+    def _assign(self, compute: Any, *args: Any, **kwargs: Any) -> Value:
+        """The one in-place rule (``x.op_(...)``, ``x += y``): ``x.op(...)`` written into ``x``.
+        In a graph, ``x`` becomes the op's output (the op reads a copy, so nothing it saved is
+        overwritten); else the numbers are written with no node."""
+        if grad_mode.enabled and (self._rg or any(
+                isinstance(a, Value) and a._rg for a in (*args, *kwargs.values()))):
+            if self._rg and self.grad_fn is None:
+                raise RuntimeError(LEAF_INPLACE)
+            return self._become(compute(self.clone() if self._rg else self, *args, **kwargs))
+        return self._write(compute(self, *args, **kwargs)._data, casting="same_kind")
+
     def _inplace(self, op: type[Function], other: Any, what: str) -> Value:
-        if self._rg and grad_mode.enabled:
-            check_inplace(self, what, _SYMBOL[op])
-        if isinstance(other, Value) and other._rg and grad_mode.enabled:
-            return self._become(op.apply(self.clone(), other))  # a copy: the op may save it
+        if grad_mode.enabled and (self._rg or isinstance(other, Value) and other._rg):
+            return self._assign(op.apply, other)
         return self._write(other._data if isinstance(other, Value) else other, op=_INPLACE[op])
 
     def __iadd__(self, other: Any) -> Value:
@@ -232,19 +251,19 @@ class Value(Methods, GraphValue):
 
     def copy_(self, src: Any) -> Value:
         """Copy ``src`` into this value's data in place (broadcast, cast to its dtype)."""
-        check_inplace(self, "copy_")
-        if isinstance(src, Value) and src._rg and grad_mode.enabled:
-            return self._become(src.expand(self.shape).to(self.dtype).clone())
+        if grad_mode.enabled and (self._rg or isinstance(src, Value) and src._rg):
+            if self._rg and self.grad_fn is None:
+                raise RuntimeError(LEAF_INPLACE)
+            return self._become(_as_value(src).expand(self.shape).to(self.dtype).clone())
         raw = np.asarray(src._data if isinstance(src, Value) else src)
         if np.broadcast_shapes(raw.shape, self.shape) != self.shape:
             raise RuntimeError(f"copy_: the source shape {raw.shape} cannot be broadcast to {self.shape}")
         return self._write(raw, casting="unsafe")
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        check_inplace(self, "__setitem__")
         index = index_arg(index, self.shape)
-        if isinstance(value, Value) and value._rg and grad_mode.enabled:
-            self._become(SetItem.apply(self.clone(), value, index=index))
+        if grad_mode.enabled and (self._rg or isinstance(value, Value) and value._rg):
+            self._assign(SetItem.apply, value, index=index)
         else:
             self._write(value._data if isinstance(value, Value) else value, index=index)
 
@@ -302,3 +321,7 @@ _SYMBOL = {Add: "+", Sub: "-", Mul: "*", Div: "/"}
 _INPLACE = {Add: operator.iadd, Sub: operator.isub, Mul: operator.imul, Div: operator.itruediv}
 
 Tensor = Value
+
+
+def _as_value(x: Any) -> Value:
+    return x if isinstance(x, Value) else Value(as_data(x))

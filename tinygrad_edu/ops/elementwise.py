@@ -63,8 +63,9 @@ class Mul(Function):
     derivative = ('dz/da = b', 'dz/db = a')
 
     @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+    def forward(ctx, a, b):  # saves only what backward reads (y = x * 2; x += 1 stays valid)
+        na, nb = ctx.needs_input_grad
+        ctx.save_for_backward(a if nb else _shape(a), b if na else _shape(b))
         return a * b
 
     @staticmethod
@@ -72,8 +73,8 @@ class Mul(Function):
         a, b = ctx.saved_values
         na, nb = ctx.needs_input_grad
         return (
-            unbroadcast(grad * b, _shape(a)) if na else None,
-            unbroadcast(grad * a, _shape(b)) if nb else None,
+            unbroadcast(grad * b, _shape(a) if nb else a) if na else None,
+            unbroadcast(grad * a, _shape(b) if na else b) if nb else None,
         )
 
 
@@ -83,8 +84,8 @@ class Div(Function):
     derivative = ('dz/da = 1/b', 'dz/db = -a/b^2')
 
     @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+    def forward(ctx, a, b):  # a is read only for b's gradient (x = y / 2; y += 1 stays valid)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else _shape(a), b)
         return a / b
 
     @staticmethod
@@ -92,7 +93,7 @@ class Div(Function):
         a, b = ctx.saved_values
         na, nb = ctx.needs_input_grad
         return (
-            unbroadcast(grad / b, _shape(a)) if na else None,
+            unbroadcast(grad / b, _shape(a) if nb else a) if na else None,
             unbroadcast(-grad * a / (b * b), _shape(b)) if nb else None,
         )
 
