@@ -22,8 +22,10 @@ FLOORS = [
     (1, ("state", "dtypes", "diagnostics", "function", "device", "random", "dims", "torch_types",
          "threads")),
     (2, ("ops", "graph", "engine")),
-    (3, ("shape_methods", "index_methods", "conversion_methods", "methods", "value")),
-    (4, ("toplevel", "creation", "nn", "optim", "utils", "serialization")),
+    (3, ("shape_methods", "index_methods", "conversion_methods", "methods", "value", "math_methods",
+         "reduce_methods", "shape_more", "random_methods", "printing")),
+    (4, ("toplevel", "creation", "nn", "optim", "utils", "serialization", "functions", "linalg",
+         "special", "surface")),
     (5, ("autograd", "testing", "explain", "viz", "exercises")),
 ]
 
@@ -84,7 +86,7 @@ def test_floor_one_imports_only_the_standard_library_numpy_and_threadpoolctl():
 
 def test_core_line_budget_and_module_sizes():
     core = sum(len((PKG / f).read_text().splitlines()) for f in ("function.py", "engine.py", "value.py"))
-    assert core <= 700, f"function.py + engine.py + value.py hold {core} lines (budget 700)"
+    assert core <= 730, f"function.py + engine.py + value.py hold {core} lines (budget 730: in-place, docs/design.md)"
     for name, path in modules().items():
         n = len(path.read_text().splitlines())
         assert n <= 450, f"{name} has {n} lines (budget 450)"

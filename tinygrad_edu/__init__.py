@@ -118,6 +118,10 @@ from .creation import (  # noqa: E402
     randint_like,
 )
 from .device import get_default_device, set_default_device  # noqa: E402
+
+# Method/function twins and in-place variants, each from one rule (functions.py). Names defined
+# above (explicit functions) win.
+from .functions import install as _install  # noqa: E402
 from .toplevel import (  # noqa: E402
     addmm,
     allclose,
@@ -147,10 +151,6 @@ from .toplevel import (  # noqa: E402
 from .toplevel import all_ as all  # noqa: E402, A004
 from .toplevel import any_ as any  # noqa: E402, A004
 from .torch_types import Size  # noqa: E402
-
-# Method/function twins and in-place variants, each from one rule (functions.py). Names defined
-# above (explicit functions) win.
-from .functions import install as _install  # noqa: E402
 
 for _name, _fn in _install().items():
     if _name not in globals():

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .state import GraphValue, grad_mode
+from .state import GraphValue
 
 __all__ = ["broadcast_error", "creation_site", "check_finite", "check_saved", "check_grad_shape",
            "SECOND_BACKWARD", "SHARED_MEMORY", "LEAF_INPLACE", "NO_GRAD_FN", "LEAF_ONLY",

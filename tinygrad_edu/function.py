@@ -127,7 +127,8 @@ class Function:
     @property
     def next_functions(self) -> tuple:
         """``(node, 0)`` per input, as in PyTorch (``(None, 0)`` for leaves and constants)."""
-        return tuple((input_node(p, self._seq) if n else None, 0) for p, n in zip(self.parents, self.needs_input_grad))
+        return tuple((input_node(p, self._seq) if n else None, 0)
+                     for p, n in zip(self.parents, self.needs_input_grad))
 
     @classmethod
     def apply(cls, *inputs: Any, **settings: Any) -> Any:

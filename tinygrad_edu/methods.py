@@ -20,6 +20,7 @@ from .dims import wrap_dim
 from .dtypes import get_default_dtype
 from .function import Function
 from .index_methods import IndexMethods
+from .math_methods import MathMethods
 from .ops import (
     Abs,
     Add,
@@ -44,7 +45,10 @@ from .ops import (
     Tanh,
 )
 from .ops.activation import LogSoftmax, LogSumExp, Softmax, float_input
+from .random_methods import RandomMethods
+from .reduce_methods import ReduceMethods
 from .shape_methods import ShapeMethods, index_arg, pick, shape_arg
+from .shape_more import MoreShapeMethods
 from .state import GraphValue
 from .torch_types import Size
 
@@ -56,7 +60,8 @@ __all__ = ["zero_grad", "Methods", "MaxResult", "index_arg", "shape_arg"]
 _CPU = device("cpu")
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 
-class Methods(IndexMethods, ShapeMethods, ConversionMethods):
+class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, IndexMethods, ShapeMethods,
+              ConversionMethods):
     """PyTorch's Tensor methods beyond the autograd core (see the module docstring)."""
 
     __slots__ = ()
