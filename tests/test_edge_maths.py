@@ -3,7 +3,8 @@
 Expected numbers are written out from the formulas (PyTorch 2.13's conventions, checked by hand):
     d/da a^b = 0 where b == 0, else b * a^(b-1)
     d/db a^b = 0 where a == 0 and b >= 0, else a^b * ln(a)     (nan for a < 0)
-    max()/min(): nan if any element is nan; the gradient goes to the nan elements (split evenly);
+    max()/min(): nan if any element is nan; the gradient goes to the nan elements (split evenly;
+    max(dim)/min(dim) send it all to the returned index, the first nan or first tied element);
     amax/amin: a nan result gives a nan gradient over its slice (PyTorch's rule);
     maximum/minimum: nan if either side is nan and both sides then get the full gradient; ties
     share it evenly."""
@@ -132,14 +133,14 @@ def test_max_with_two_nans_splits_between_them():
     same(a.grad.numpy(), [0.0, 0.5, 0.5, 0.0])
 
 
-def test_max_ties_without_nan_still_split_evenly():
+def test_max_ties_split_evenly_but_max_dim_sends_all_to_the_index():
     a = f64([3.0, 1.0, 3.0])
     a.max().backward()
     same(a.grad.numpy(), [0.5, 0.0, 0.5])
     b = f64([[3.0, 1.0, 3.0], [4.0, 4.0, 2.0]])
     values, indices = b.max(1)
     values.sum().backward()
-    same(b.grad.numpy(), [[0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])
+    same(b.grad.numpy(), [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
     assert indices.tolist() == [0, 0]  # the first of the tied elements, as in PyTorch
 
 
@@ -158,7 +159,7 @@ def test_min_dim_with_nan_indices_point_at_the_first_nan():
     values.sum().backward()
     same(values.detach().numpy(), [NAN, 2.0])
     assert indices.tolist() == [0, 2]
-    same(a.grad.numpy(), [[0.5, 0.0, 0.5], [0.0, 0.0, 1.0]])
+    same(a.grad.numpy(), [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])  # all to the index, as in PyTorch
     assert a.detach().argmax(1).tolist() == [0, 0] and a.detach().argmin().item() == 0
 
 

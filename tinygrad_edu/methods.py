@@ -31,8 +31,10 @@ from .ops import (
     Log,
     MatMul,
     Max,
+    Maximum,
     Mean,
     Min,
+    Minimum,
     Mul,
     Neg,
     Pow,
@@ -254,6 +256,8 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
 
     def _extremum(self, op: type[Function], dim: Any, keepdim: bool, axis: Any,
                   keepdims: bool | None) -> Any:
+        if isinstance(dim, GraphValue):  # torch.max(x, other): the elementwise maximum
+            return (Maximum if op is Max else Minimum).apply(self, dim)
         if dim is not None:  # PyTorch: x.max(dim) returns (values, indices)
             dim = wrap_dim(dim, self.ndim)
             values = op.apply(self, axis=dim, keepdims=keepdim)

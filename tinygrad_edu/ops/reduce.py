@@ -93,9 +93,19 @@ def _extreme_weight(x: Any, kept: Any, axes: Any, pick_nan: bool) -> Any:
     return weight.astype(np.result_type(x)) if np.result_type(x).kind == "f" else weight
 
 
+def _first_weight(x: Any, axis: int, find: Any) -> Any:
+    """1 at the index ``find`` (np.argmax/np.argmin: the first extreme, or the first nan) along
+    ``axis``, else 0: PyTorch's max(dim)/min(dim) send the whole gradient to the returned index."""
+    x = np.asarray(x)
+    weight = np.zeros(x.shape, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    np.put_along_axis(weight, np.expand_dims(find(x, axis=axis), axis), 1, axis=axis)
+    return weight
+
+
 class _Extremum(Function):
-    """Shared by Max and Min: the gradient goes to the extreme elements, split evenly on ties.
-    Subclasses set ``reduce`` (np.max or np.min)."""
+    """Shared by Max and Min: the gradient goes to the extreme elements, split evenly on ties
+    (max(), amax); with one int axis and ``pick_nan`` (PyTorch's max(dim)) all of it goes to the
+    first extreme, the index max(dim) returns. Subclasses set ``reduce`` and ``find``."""
 
     @classmethod
     def _forward(cls, ctx, x, axis, keepdims, pick_nan):
@@ -103,7 +113,10 @@ class _Extremum(Function):
         axes = _axes(axis, len(shape))
         _check_nonempty(cls.__name__.lower(), shape, axis, axes)
         kept = cls.reduce(x, axis=axes if shape else None, keepdims=True)
-        ctx.weight = _extreme_weight(x, kept, axes if shape else None, pick_nan)
+        if pick_nan and shape and isinstance(axis, (int, np.integer)):
+            ctx.weight = _first_weight(x, axes[0], cls.find)
+        else:
+            ctx.weight = _extreme_weight(x, kept, axes if shape else None, pick_nan)
         ctx.kept = _kept_shape(shape, axes)
         out = kept if keepdims else kept.reshape(tuple(s for i, s in enumerate(shape) if i not in axes))
         return out[()] if type(out) is np.ndarray and not out.shape else out
@@ -116,10 +129,10 @@ class _Extremum(Function):
 class Max(_Extremum):
     """z = max_i x_i (nan if any x_i is nan). ``pick_nan=False``: PyTorch's amax gradient."""
 
-    derivative = ('dz/dx_i = 1 where x_i is the max (1/k each for a k-way tie; the nans if any), '
-                  'else 0',)
+    derivative = ('dz/dx_i = 1 where x_i is the max (1/k each for a k-way tie, but all to the first '
+                  'with one int axis; the nans if any), else 0',)
 
-    reduce = staticmethod(np.max)
+    reduce, find = staticmethod(np.max), staticmethod(np.argmax)
 
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False, pick_nan=True):
@@ -129,10 +142,10 @@ class Max(_Extremum):
 class Min(_Extremum):
     """z = min_i x_i (nan if any x_i is nan). ``pick_nan=False``: PyTorch's amin gradient."""
 
-    derivative = ('dz/dx_i = 1 where x_i is the min (1/k each for a k-way tie; the nans if any), '
-                  'else 0',)
+    derivative = ('dz/dx_i = 1 where x_i is the min (1/k each for a k-way tie, but all to the first '
+                  'with one int axis; the nans if any), else 0',)
 
-    reduce = staticmethod(np.min)
+    reduce, find = staticmethod(np.min), staticmethod(np.argmin)
 
     @staticmethod
     def forward(ctx, x, *, axis=None, keepdims=False, pick_nan=True):
