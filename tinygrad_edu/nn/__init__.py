@@ -1,6 +1,7 @@
 """``tinygrad_edu.nn``: modules, parameters, layers, losses, ``functional`` and ``init``."""
 
 from . import functional, init
+from . import utils  # noqa: F401  (nn.utils.rnn)
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, SiLU, Softmax, Softplus
 from .conv import Conv2d
 from .dropout import Dropout
@@ -20,6 +21,7 @@ from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding
 
 __all__ = [
@@ -30,4 +32,5 @@ __all__ = [
     "Softmax", "LogSoftmax", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Dropout", "Unflatten",
     "Embedding", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "L1Loss",
     "SmoothL1Loss", "HuberLoss",
+    "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
 ]
