@@ -1,7 +1,6 @@
 """``tinygrad_edu.nn``: modules, parameters, layers, losses, ``functional`` and ``init``."""
 
-from . import functional, init
-from . import utils  # noqa: F401  (nn.utils.rnn)
+from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, SiLU, Softmax, Softplus
 from .conv import Conv2d
 from .dropout import Dropout
@@ -23,10 +22,18 @@ from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding
+from .transformer import (
+    MultiheadAttention,
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 
 __all__ = [
     "Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh", "Flatten", "Identity",
-    "Sequential", "ModuleList", "MSELoss", "functional", "init",
+    "Sequential", "ModuleList", "MSELoss", "functional", "init", "utils",
     "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d", "BatchNorm2d",
     "LayerNorm",
     "Softmax", "LogSoftmax", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Dropout", "Unflatten",
@@ -34,3 +41,5 @@ __all__ = [
     "SmoothL1Loss", "HuberLoss",
     "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
 ]
+__all__ += ["MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerEncoderLayer",
+            "TransformerDecoder", "TransformerDecoderLayer"]

@@ -235,7 +235,8 @@ class RNNBase(Module):
             data, batch_sizes, sorted_idx, unsorted_idx = input
             sizes = [int(n) for n in np.asarray(batch_sizes.numpy())]
             if hx is not None and sorted_idx is not None:
-                hx = tuple(h.index_select(1, sorted_idx) for h in hx) if lstm else hx.index_select(1, sorted_idx)
+                hx = tuple(h.index_select(1, sorted_idx) for h in (hx if lstm else (hx,)))
+                hx = hx if lstm else hx[0]
             return data, sizes, hx, sorted_idx, unsorted_idx, None
         if input.dim() not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.dim()}D "
