@@ -216,7 +216,7 @@ ERRORS = [
      ["RNN: Expected input to be 2D or 3D, got 4D tensor instead"]),
     ("4-d lstm", lambda T: T.nn.LSTM(3, 5, dtype=T.float64)(_r(T, 2, 2, 4, 3)),
      ["LSTM: Expected input to be 2D or 3D, got 4D instead"]),
-    ("dtype", lambda T: T.nn.RNN(3, 5, dtype=T.float64)(_r(T, 2, 4, 3, dtype=T.float32)),
+    ("dtype", lambda T: T.nn.RNN(3, 5, dtype=T.float64)(_r(T, 2, 4, 3, dtype=T.int64)),
      ["does not match weight dtype", "Convert input"]),
     ("nonlinearity", lambda T: T.nn.RNN(3, 5, nonlinearity="foo"), ["Unknown nonlinearity 'foo'"]),
     ("hidden type", lambda T: T.nn.RNN(3, 5.0), ["hidden_size should be of type int, got: float"]),

@@ -201,7 +201,7 @@ def test_dropout_between_layers_only_in_training():
      "Expected hidden size (1, 4, 5), got [1, 3, 5]"),
     (lambda: nn.RNN(3, 5)(tg.zeros(4, 3), tg.zeros(1, 4, 5)), RuntimeError, "hx should also be 2-D"),
     (lambda: nn.RNN(3, 5)(tg.zeros(2, 2, 4, 3)), ValueError, "Expected input to be 2D or 3D, got 4D"),
-    (lambda: nn.RNN(3, 5)(tg.zeros(2, 4, 3, dtype=tg.float32)), ValueError, "does not match weight dtype"),
+    (lambda: nn.RNN(3, 5)(tg.zeros(2, 4, 3, dtype=tg.int64)), ValueError, "does not match weight dtype"),
     (lambda: nn.LSTM(3, 5)(tg.zeros(2, 4, 3), (tg.zeros(1, 4, 5), tg.zeros(1, 3, 5))), RuntimeError,
      "Expected hidden[1] size (1, 4, 5), got [1, 3, 5]"),
     (lambda: nn.RNN(3, 5, nonlinearity="foo"), ValueError, "Unknown nonlinearity 'foo'"),
@@ -221,6 +221,12 @@ def test_errors_as_pytorch(call, exc, words):
         with pytest.raises(exc) as info:
             call()
     assert words in str(info.value)
+
+
+def test_float32_input_mixes_with_float64_weights_as_elsewhere_in_the_project():
+    out, h = nn.GRU(3, 4)(tg.zeros(2, 1, 3, dtype=tg.float32))
+    assert out.dtype == np.float64 and h.dtype == np.float64
+    assert nn.LSTM(3, 4, dtype=tg.float32)(tg.zeros(2, 1, 3, dtype=tg.float32))[0].dtype == np.float32
 
 
 def test_state_dict_round_trip_between_modules():

@@ -189,7 +189,7 @@ class RNNBase(Module):
     # ------------------------------------------------------------ checks, as PyTorch's
     def check_input(self, input: Value, batch_sizes: Any) -> None:  # noqa: A002
         wdt = self._flat_weights[0].dtype
-        if input.dtype != wdt:
+        if input.dtype != wdt and not (input.dtype.kind == "f" and wdt.kind == "f"):  # float32+64 mix
             raise ValueError(f"RNN input dtype (torch.{input.dtype}) does not match weight dtype "
                              f"(torch.{wdt}). Convert input: input.to(torch.{wdt}), or convert model: "
                              f"model.to(torch.{input.dtype})")
