@@ -95,3 +95,13 @@ from .normalization import batch_norm, layer_norm  # noqa: E402
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: E402
 
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "layer_norm"]
+
+# ---------------------------------------------------------------- attention (nn/attention.py)
+from .attention import (  # noqa: E402,F401
+    _canonical_mask,
+    _none_or_dtype,
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
+
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
