@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 import tinygrad_edu as tg  # noqa: E402
 from tinygrad_edu import optim  # noqa: E402
+from tinygrad_edu.optim import lr_scheduler as sched_tg  # noqa: E402
 
 COVERED = {
     "optim + lr_scheduler": [
@@ -187,3 +188,224 @@ def test_defaults_match_torch(name):
     b = getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)])
     theirs = {k: v for k, v in b.defaults.items() if k not in TORCH_ONLY_GROUP_KEYS}
     assert a.defaults == theirs
+
+
+# ---------------------------------------------------------------- schedules
+
+def _opts(kind="SGD", lrs=(0.1, 0.02)):
+    """Two groups in each library; SGD with momentum (CyclicLR/OneCycleLR cycle it) or Adam."""
+    extra = {"momentum": 0.9} if kind == "SGD" else {}
+    opt_a = getattr(optim, kind)([{"params": [tg.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs],
+                                 **extra)
+    opt_b = getattr(torch.optim, kind)([{"params": [torch.zeros(1, requires_grad=True)], "lr": lr}
+                                        for lr in lrs], **extra)
+    return opt_a, opt_b
+
+
+SCHEDULES = [
+    ("LinearLR", dict()),
+    ("LinearLR", dict(start_factor=0.2, end_factor=0.9, total_iters=7)),
+    ("ConstantLR", dict()),
+    ("ConstantLR", dict(factor=0.25, total_iters=3)),
+    ("MultiplicativeLR", dict(lr_lambda=lambda e: 0.95)),
+    ("MultiplicativeLR", dict(lr_lambda=[lambda e: 0.9, lambda e: 1.0 / (1 + 0.01 * e)])),
+    ("PolynomialLR", dict()),
+    ("PolynomialLR", dict(total_iters=9, power=2.5)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=4)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2, eta_min=0.001)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=4)),
+    ("CyclicLR", dict(base_lr=[0.01, 0.002], max_lr=0.1, step_size_up=3, step_size_down=5,
+                      mode="triangular2", base_momentum=0.7, max_momentum=0.95)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=3, mode="exp_range", gamma=0.9)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=3, scale_fn=lambda x: 0.5 ** x,
+                      scale_mode="iterations", cycle_momentum=False)),
+    ("OneCycleLR", dict(max_lr=0.5, total_steps=30)),
+    ("OneCycleLR", dict(max_lr=[0.5, 0.2], epochs=5, steps_per_epoch=6, pct_start=0.4,
+                        anneal_strategy="linear", div_factor=10.0, final_div_factor=100.0)),
+    ("OneCycleLR", dict(max_lr=0.5, total_steps=30, three_phase=True, base_momentum=0.8)),
+    ("OneCycleLR", dict(max_lr=0.5, total_steps=30, cycle_momentum=False)),
+]
+
+
+def _momenta(opt):
+    return [g["betas"][0] if "betas" in g else g.get("momentum") for g in opt.param_groups]
+
+
+@pytest.mark.parametrize("kind", ["SGD", "Adam"])
+@pytest.mark.parametrize("name, kwargs", SCHEDULES, ids=[f"{s[0]}-{i}" for i, s in enumerate(SCHEDULES)])
+def test_schedule_matches_torch(name, kwargs, kind):
+    if kind == "Adam" and name not in ("CyclicLR", "OneCycleLR"):
+        pytest.skip("beta1 cycling is only for the cyclic schedules")
+    opt_a, opt_b = _opts(kind)
+    s_a = getattr(sched_tg, name)(opt_a, **kwargs)
+    s_b = getattr(torch.optim.lr_scheduler, name)(opt_b, **kwargs)
+    assert s_a.base_lrs == pytest.approx(s_b.base_lrs, rel=1e-12)
+    assert s_a.last_epoch == s_b.last_epoch
+    for epoch in range(30 if name != "OneCycleLR" else 29):
+        opt_a.step()
+        opt_b.step()
+        np.testing.assert_allclose(s_a.get_last_lr(), s_b.get_last_lr(), rtol=1e-10, atol=1e-15,
+                                   err_msg=f"epoch {epoch}")
+        assert _momenta(opt_a) == pytest.approx(_momenta(opt_b), rel=1e-10)
+        s_a.step()
+        s_b.step()
+    assert s_a.last_epoch == s_b.last_epoch
+    sd_a, sd_b = s_a.state_dict(), s_b.state_dict()
+    assert set(sd_a) == set(sd_b) - {"_get_lr_called_within_step"}
+    for k in sd_a:
+        if k not in ("_scale_fn_ref",) and not callable(sd_b[k]):
+            assert sd_a[k] == pytest.approx(sd_b[k]) if isinstance(sd_b[k], (float, list)) else \
+                sd_a[k] == sd_b[k], k
+    assert {k for g in opt_a.param_groups for k in g} == {k for g in opt_b.param_groups for k in g} \
+        - TORCH_ONLY_GROUP_KEYS
+
+
+def test_cosine_warm_restarts_fractional_epochs_match_torch():
+    for T_mult in (1, 2):
+        opt_a, opt_b = _opts()
+        s_a = sched_tg.CosineAnnealingWarmRestarts(opt_a, T_0=3, T_mult=T_mult, eta_min=0.001)
+        s_b = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt_b, T_0=3, T_mult=T_mult,
+                                                                   eta_min=0.001)
+        for epoch in range(12):
+            for i in range(4):
+                opt_a.step()
+                opt_b.step()
+                s_a.step(epoch + i / 4)
+                s_b.step(epoch + i / 4)
+                np.testing.assert_allclose(s_a.get_last_lr(), s_b.get_last_lr(), rtol=1e-12)
+                theirs = (s_b.T_i, s_b.T_cur, s_b.last_epoch)
+                assert (s_a.T_i, s_a.T_cur, s_a.last_epoch) == pytest.approx(theirs)
+        with pytest.raises(ValueError, match="Expected non-negative epoch"):
+            s_a.step(-1)
+
+
+def _combined(lib, opt, which):
+    S = lib.optim.lr_scheduler if lib is torch else sched_tg
+    if which == "sequential":
+        parts = [S.LinearLR(opt, start_factor=0.1, total_iters=4), S.ExponentialLR(opt, gamma=0.9),
+                 S.StepLR(opt, step_size=3, gamma=0.5)]
+        return S.SequentialLR(opt, schedulers=parts, milestones=[5, 11])
+    if which == "sequential-cosine":
+        parts = [S.ConstantLR(opt, factor=0.5, total_iters=2), S.CosineAnnealingLR(opt, T_max=6),
+                 S.MultiStepLR(opt, milestones=[2, 4], gamma=0.5), S.PolynomialLR(opt, total_iters=4)]
+        return S.SequentialLR(opt, schedulers=parts, milestones=[3, 9, 14])
+    parts = [S.ConstantLR(opt, factor=0.1, total_iters=2), S.ExponentialLR(opt, gamma=0.9),
+             S.CosineAnnealingLR(opt, T_max=5)]
+    return S.ChainedScheduler(parts) if which == "chained" else S.ChainedScheduler(parts, optimizer=opt)
+
+
+@pytest.mark.parametrize("which", ["sequential", "sequential-cosine", "chained", "chained-opt"])
+def test_combined_schedules_match_torch(which):
+    opt_a, opt_b = _opts()
+    s_a, s_b = _combined(tg, opt_a, which), _combined(torch, opt_b, which)
+    np.testing.assert_allclose(s_a.get_last_lr(), s_b.get_last_lr(), rtol=1e-12)
+    for epoch in range(20):
+        opt_a.step()
+        opt_b.step()
+        s_a.step()
+        s_b.step()
+        np.testing.assert_allclose(s_a.get_last_lr(), s_b.get_last_lr(), rtol=1e-10, err_msg=str(epoch))
+        np.testing.assert_allclose([g["lr"] for g in opt_a.param_groups],
+                                   [g["lr"] for g in opt_b.param_groups], rtol=1e-10)
+    sd_a, sd_b = s_a.state_dict(), s_b.state_dict()
+    assert set(sd_a) == set(sd_b)
+    assert len(sd_a["_schedulers"]) == len(sd_b["_schedulers"])
+    for a, b in zip(sd_a["_schedulers"], sd_b["_schedulers"]):
+        assert set(a) == set(b) - {"_get_lr_called_within_step"}
+        assert a["last_epoch"] == b["last_epoch"] and a["_step_count"] == b["_step_count"]
+    # a fresh combined schedule continues the same sequence after load_state_dict
+    opt_c, _ = _opts()
+    s_c = _combined(tg, opt_c, which)
+    s_c.load_state_dict(copy.deepcopy(sd_a))
+    for g_c, g_a in zip(opt_c.param_groups, opt_a.param_groups):
+        g_c["lr"] = g_a["lr"]
+    for _ in range(5):
+        opt_c.step()
+        opt_b.step()
+        s_c.step()
+        s_b.step()
+        np.testing.assert_allclose(s_c.get_last_lr(), s_b.get_last_lr(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["OneCycleLR", "CyclicLR", "LinearLR", "PolynomialLR"])
+def test_state_dict_round_trip_continues_like_torch(name):
+    kwargs = dict(SCHEDULES[[s[0] for s in SCHEDULES].index(name) + 1][1])
+    opt_a, opt_b = _opts()
+    s_a = getattr(sched_tg, name)(opt_a, **kwargs)
+    s_b = getattr(torch.optim.lr_scheduler, name)(opt_b, **kwargs)
+    for _ in range(7):
+        opt_a.step()
+        opt_b.step()
+        s_a.step()
+        s_b.step()
+    opt_c, _ = _opts()
+    s_c = getattr(sched_tg, name)(opt_c, **kwargs)
+    s_c.load_state_dict(copy.deepcopy(s_a.state_dict()))
+    opt_c.load_state_dict(copy.deepcopy(opt_a.state_dict()))
+    for _ in range(8):
+        opt_c.step()
+        opt_b.step()
+        s_c.step()
+        s_b.step()
+        np.testing.assert_allclose(s_c.get_last_lr(), s_b.get_last_lr(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("LinearLR", dict(start_factor=0)), ("LinearLR", dict(end_factor=1.5)),
+    ("ConstantLR", dict(factor=2)),
+    ("MultiplicativeLR", dict(lr_lambda=[lambda e: 1.0])), ("CosineAnnealingWarmRestarts", dict(T_0=0)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=2, T_mult=0)),
+    ("CyclicLR", dict(base_lr=0.1, max_lr=1, mode="x")),
+    ("CyclicLR", dict(base_lr=[0.1], max_lr=1)), ("OneCycleLR", dict(max_lr=1)),
+    ("OneCycleLR", dict(max_lr=1, total_steps=0)),
+    ("OneCycleLR", dict(max_lr=1, total_steps=5, pct_start=1.5)),
+    ("OneCycleLR", dict(max_lr=1, total_steps=5, anneal_strategy="x")),
+    ("OneCycleLR", dict(max_lr=1, epochs=0, steps_per_epoch=2)),
+])
+def test_schedule_errors_match_torch(name, kwargs):
+    opt_a, opt_b = _opts()
+    with pytest.raises(ValueError) as theirs:
+        getattr(torch.optim.lr_scheduler, name)(opt_b, **kwargs)
+    with pytest.raises(ValueError) as ours:
+        getattr(sched_tg, name)(opt_a, **kwargs)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_cycle_momentum_needs_momentum_and_one_cycle_overrun_match_torch():
+    for lib, mk in ((optim, tg.zeros), (torch.optim, torch.zeros)):
+        opt = lib.Adagrad([mk(1, requires_grad=True)])
+        with pytest.raises(ValueError, match="optimizer must support momentum or beta1"):
+            lib.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=1)
+        opt = lib.SGD([mk(1, requires_grad=True)], momentum=0.9)
+        s = lib.lr_scheduler.OneCycleLR(opt, max_lr=1, total_steps=3)
+        for _ in range(3):
+            opt.step()
+            s.step()
+        with pytest.raises(ValueError, match="Tried to step 4 times. The specified number of total "
+                                             "steps is 3"):
+            s.step()
+    for lib in (sched_tg, torch.optim.lr_scheduler):
+        opt_a, opt_b = _opts()
+        opt = opt_a if lib is sched_tg else opt_b
+        with pytest.raises(ValueError, match="expects number of schedulers provided to be one more"):
+            lib.SequentialLR(opt, [lib.StepLR(opt, 2)], milestones=[3])
+        with pytest.raises(ValueError, match="at least one scheduler"):
+            lib.ChainedScheduler([])
+
+
+def test_step_with_epoch_uses_the_closed_form_and_warns_like_torch():
+    for name, kwargs in [("StepLR", dict(step_size=2, gamma=0.5)), ("LinearLR", dict()),
+                         ("PolynomialLR", dict(power=2.0)), ("ExponentialLR", dict(gamma=0.9)),
+                         ("MultiStepLR", dict(milestones=[1, 3])), ("ConstantLR", dict()),
+                         ("CosineAnnealingLR", dict(T_max=4))]:
+        opt_a, opt_b = _opts()
+        s_a = getattr(sched_tg, name)(opt_a, **kwargs)
+        s_b = getattr(torch.optim.lr_scheduler, name)(opt_b, **kwargs)
+        opt_a.step()
+        opt_b.step()
+        for epoch in (3, 1, 6):
+            with pytest.warns(UserWarning, match="epoch parameter in `scheduler.step"):
+                s_a.step(epoch)
+            with pytest.warns(UserWarning):
+                s_b.step(epoch)
+            np.testing.assert_allclose(s_a.get_last_lr(), s_b.get_last_lr(), rtol=1e-12, err_msg=name)

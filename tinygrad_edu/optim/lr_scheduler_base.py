@@ -1,29 +1,13 @@
-"""Learning-rate schedules, computed exactly as ``torch.optim.lr_scheduler`` computes them.
-
-A scheduler changes ``group["lr"]`` of its optimizer's parameter groups. Build it after the
-optimizer (building it already sets each group's ``initial_lr`` and applies epoch 0), then call
-``optimizer.step()`` and after it ``scheduler.step()`` once per epoch (``ReduceLROnPlateau``:
-``scheduler.step(val_loss)``).
-
->>> import tinygrad_edu as tg
->>> from tinygrad_edu.optim import SGD
->>> from tinygrad_edu.optim.lr_scheduler import StepLR
->>> opt = SGD([tg.zeros(1, requires_grad=True)], lr=1.0)
->>> sched = StepLR(opt, step_size=2, gamma=0.5)
->>> lrs = []
->>> for epoch in range(5):
-...     opt.step()
-...     lrs.append(sched.get_last_lr()[0])
-...     sched.step()
->>> lrs
-[1.0, 1.0, 0.5, 0.5, 0.25]
-"""
+"""The scheduler base class ``LRScheduler`` and the classic schedules (``LambdaLR``, ``StepLR``,
+``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``, ``ReduceLROnPlateau``); import them
+from ``tinygrad_edu.optim.lr_scheduler``."""
 
 from __future__ import annotations
 
 import math
 import types
 import warnings
+from bisect import bisect_right
 from collections import Counter
 from typing import Any, Callable, Iterable
 
@@ -31,6 +15,16 @@ from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR",
            "CosineAnnealingLR", "ReduceLROnPlateau"]
+
+
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being "
+    "deprecated where possible. Please use `scheduler.step()` to step the "
+    "scheduler. During the deprecation, if epoch is different from None, the "
+    "closed form is used instead of the new chainable form, where available. "
+    "Please open an issue if you are unable to replicate your use case: "
+    "https://github.com/pytorch/pytorch/issues/new/choose."
+)
 
 
 def _check_optimizer(optimizer: Any) -> None:
@@ -68,10 +62,16 @@ class LRScheduler:
                     )
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """The constructor's step: applies epoch 0 (or resumes), with ``_is_initial`` set."""
         self._step_count = 0
-        self._is_initial = True  # the constructor's step applies epoch 0 (or resumes)
-        self.step()
-        self._is_initial = False
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def get_lr(self) -> list[float]:  # pragma: no cover
         raise NotImplementedError
@@ -80,8 +80,9 @@ class LRScheduler:
         """The learning rates the last ``step()`` set, one per parameter group."""
         return self._last_lr
 
-    def step(self) -> None:
-        """Advance one epoch and set every group's ``lr``. Call it after ``optimizer.step()``."""
+    def step(self, epoch: float | None = None) -> None:
+        """Advance one epoch and set every group's ``lr``. Call it after ``optimizer.step()``.
+        Passing ``epoch`` is deprecated (as in PyTorch): it jumps to that epoch."""
         if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
             warnings.warn(
                 "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
@@ -94,8 +95,20 @@ class LRScheduler:
                 stacklevel=2,
             )
         self._step_count += 1
-        self.last_epoch += 1
-        values = self.get_lr()
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: float | None = None) -> None:
+        """Set every group's lr for the next epoch, or for ``epoch`` (then from the closed form
+        ``_get_closed_form_lr`` where the schedule has one, as PyTorch)."""
+        if epoch is None:
+            self.last_epoch += 1
+            values = self.get_lr()
+        else:
+            self.last_epoch = epoch  # type: ignore[assignment]
+            closed_form = getattr(self, "_get_closed_form_lr", None)
+            values = closed_form() if closed_form is not None else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
         self._last_lr = _lrs(self.optimizer)
@@ -172,6 +185,9 @@ class StepLR(LRScheduler):
             return _lrs(self.optimizer)
         return _scaled(self.optimizer, self.gamma)
 
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs]
+
 
 class MultiStepLR(LRScheduler):
     """Multiply each group's lr by ``gamma`` at each epoch listed in ``milestones`` (by
@@ -194,6 +210,11 @@ class MultiStepLR(LRScheduler):
             return _lrs(self.optimizer)
         return _scaled(self.optimizer, self.gamma ** self.milestones[self.last_epoch])
 
+    def _get_closed_form_lr(self) -> list[float]:
+        milestones = sorted(self.milestones.elements())
+        return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
+                for base_lr in self.base_lrs]
+
 
 class ExponentialLR(LRScheduler):
     """Multiply each group's lr by ``gamma`` every epoch."""
@@ -206,6 +227,9 @@ class ExponentialLR(LRScheduler):
         if self._is_initial:
             return _lrs(self.optimizer)
         return _scaled(self.optimizer, self.gamma)
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * self.gamma**self.last_epoch for base_lr in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -231,6 +255,11 @@ class CosineAnnealingLR(LRScheduler):
                     for base_lr, group in zip(self.base_lrs, groups)]
         return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
                 * (group["lr"] - eta_min) + eta_min for group in groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        cos = math.cos(math.pi * self.last_epoch / self.T_max)
+        return [self.eta_min + (base_lr - self.eta_min) * (1 + cos) / 2
+                for base_lr in self.base_lrs]
 
 
 class ReduceLROnPlateau(LRScheduler):
