@@ -21,11 +21,11 @@ PKG = pathlib.Path(tinygrad_edu.__file__).parent
 FLOORS = [
     (1, ("state", "dtypes", "diagnostics", "function", "device", "random", "dims", "torch_types",
          "threads")),
-    (2, ("ops", "graph", "engine")),
+    (2, ("ops", "graph", "engine", "hooks")),
     (3, ("shape_methods", "index_methods", "conversion_methods", "methods", "value", "math_methods",
-         "reduce_methods", "shape_more", "random_methods", "printing")),
+         "reduce_methods", "shape_more", "random_methods", "printing", "index_more", "linalg_methods")),
     (4, ("toplevel", "creation", "nn", "optim", "utils", "serialization", "functions", "linalg",
-         "special", "surface")),
+         "special", "surface", "joins")),
     (5, ("autograd", "testing", "explain", "viz", "exercises")),
 ]
 

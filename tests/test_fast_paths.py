@@ -273,10 +273,10 @@ def test_integer_array_indexing_without_grad_is_a_copy_with_pytorchs_errors():
     assert Xg.grad.numpy()[:, 0].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0, 3.0]
 
 
-def test_integer_array_indexing_in_anomaly_mode_still_checks_the_values():
+def test_integer_array_indexing_in_anomaly_mode_lets_a_forward_nan_through_as_pytorch():
     X = tg.tensor(np.array([1.0, np.nan, 3.0]))
-    with tg.autograd.detect_anomaly(), pytest.raises(RuntimeError, match="nan or inf"):
-        X[np.array([1])]
+    with tg.autograd.detect_anomaly():
+        assert np.isnan(X[np.array([1])].numpy()).all()  # anomaly mode checks backward only
 
 
 def test_three_value_inputs_record_their_parents_and_which_need_a_gradient():

@@ -49,20 +49,20 @@ def creation_site() -> str:
 
 
 def check_finite(where: str, out: Any, site: str | None) -> None:
-    """Raise if any float array in ``out`` holds nan or inf (anomaly mode)."""
+    """Raise if a gradient in ``out`` holds nan (anomaly mode checks backward, as PyTorch's does:
+    an inf, or a nan in a forward such as ``masked_fill(mask, -inf)`` before a softmax, is fine)."""
     arrays = out if isinstance(out, tuple) else (out,)
-    for a in arrays:
+    for i, a in enumerate(arrays):
         if a is None:
             continue
         data = a._data if isinstance(a, GraphValue) else a
-        if isinstance(data, (np.ndarray, np.generic)) and data.dtype.kind in "fc":
-            if not np.all(np.isfinite(data)):
-                created = f"\nThe op was created at:\n  {site}" if site else ""
-                raise RuntimeError(
-                    f"Function '{where}' returned nan or inf values (detect_anomaly is on)."
-                    f"{created}\nCommon causes: log or sqrt of a value <= 0, division by zero, or "
-                    f"a learning rate so large that the weights blow up."
-                )
+        if isinstance(data, (np.ndarray, np.generic)) and data.dtype.kind in "fc" and np.isnan(data).any():
+            created = f"\nThe op was created at:\n  {site}" if site else ""
+            raise RuntimeError(
+                f"Function '{where}' returned nan values in its {i}th output (detect_anomaly is on)."
+                f"{created}\nCommon causes: log or sqrt of a value <= 0, 0/0, inf - inf, or "
+                f"a learning rate so large that the weights blow up."
+            )
 
 
 SECOND_BACKWARD = (
@@ -156,6 +156,11 @@ def write_error(data: np.ndarray, new: Any, op: Any = None) -> RuntimeError:
     view), shapes that do not broadcast at all, or a broadcast shape that is not ``data``'s."""
     if not data.flags.writeable:
         return RuntimeError(SHARED_MEMORY)
+    kind = np.result_type(data, new).kind if op is not None else np.asarray(new).dtype.kind
+    if not np.can_cast(np.dtype(kind if kind != "b" else "?"), data.dtype, "same_kind"):
+        names = {"f": "Float", "i": "Long", "u": "Long", "b": "Bool", "c": "ComplexFloat"}
+        return RuntimeError(f"result type {names.get(kind, kind)} can't be cast to the desired output "
+                            f"type {names.get(data.dtype.kind, data.dtype.name)}")
     try:
         shape = np.broadcast_shapes(data.shape, np.shape(new)) if op is not None else np.shape(new)
     except ValueError:

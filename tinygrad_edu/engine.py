@@ -21,6 +21,7 @@ from . import diagnostics
 from .diagnostics import SECOND_BACKWARD, SOLE_REFCOUNT, check_finite, check_grad_shape, check_saved
 from .function import _FREED, Function, input_node
 from .graph import topological_order
+from .hooks import run_hooks
 from .ops import BUILT_IN, Mul
 from .state import GraphValue, grad_mode, state
 
@@ -102,6 +103,9 @@ def run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool,
     prev, grad_mode.enabled = grad_mode.enabled, create_graph  # record the backward only if asked
     try:
         _walk(heap, found, retain_graph, create_graph, collect, trace)
+        for slot in found.values():  # a leaf's hooks see its summed gradient
+            if slot[0]._hooks and slot[0].grad_fn is None:
+                slot[1] = run_hooks(*slot)
     except BaseException:
         for _, node, _ in heap:  # leave no half-summed gradients on the nodes either
             node._acc = None
@@ -135,6 +139,8 @@ def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: 
     while heap:
         _, node, v = heappop(heap)
         g, saved = node._acc, node.saved_values
+        if v._hooks:  # register_hook: they see (and may replace) v's whole gradient
+            g = run_hooks(v, g)
         node._acc, node.received = None, None if create_graph else g  # received: for drawings
         if v._retains_grad if every else id(v) in collect:
             _add(found, v, g)
@@ -155,7 +161,7 @@ def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: 
                                f"(expected {len(parents)}, got {len(grads)})")
         if watch:
             if state.anomaly:
-                check_finite(type(node).__name__ + ".backward", grads, node.__dict__.get("_trace"))
+                check_finite(node.name(), grads, node.__dict__.get("_trace"))
             if trace is not None:
                 trace(v, g, grads)
         if saved and not retain_graph:

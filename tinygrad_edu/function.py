@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .diagnostics import broadcast_error, check_finite, creation_site
+from .diagnostics import broadcast_error, creation_site
 from .state import GraphValue, grad_mode, state
 
 __all__ = ["Function", "unbroadcast", "input_node"]
@@ -187,9 +187,8 @@ class Function:
             raise broadcast_error(cls.__name__, list(raw)) from exc
         if proto is None:
             return out
-        if state.anomaly:
-            ctx.__dict__["_trace"] = site = creation_site()
-            check_finite(cls.__name__ + ".forward", out, site)
+        if state.anomaly:  # where the node was made, for a nan in its backward
+            ctx.__dict__["_trace"] = creation_site()
         if not record:
             return proto._from_op(out, None)
         ctx._seq = next(state.nodes)  # creation order: every node is made after those it uses

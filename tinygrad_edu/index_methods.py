@@ -118,10 +118,6 @@ class IndexMethods:
         _check_broadcast(m.shape, self.shape)
         return Where.apply(value, self, cond=m)
 
-    def masked_fill_(self, mask: Any, value: Any) -> Value:
-        """In place: write ``value`` where ``mask`` is True."""
-        return self.copy_(self.detach().masked_fill(mask, value))
-
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> SortResult:
         """``(values, indices)`` sorted along ``dim``; ties keep their order (always stable).
         The values are differentiable: each gradient goes back to the element it came from."""
@@ -215,12 +211,6 @@ class IndexMethods:
         if a > b:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
         return self.copy_(rng(generator).uniform(a, b, self.shape))
-
-    def clamp_(self, min: Any = None, max: Any = None) -> Value:
-        """Clamp in place to ``[min, max]``."""
-        return self.copy_(self.detach().clamp(min, max))
-
-    clip_ = clamp_
 
     # linear algebra: MatMul after PyTorch's shape checks
     def mm(self, mat2: Any) -> Value:

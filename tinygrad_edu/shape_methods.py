@@ -15,7 +15,8 @@ from .state import GraphValue
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["ShapeMethods", "shape_arg", "index_arg", "basic_view", "infer_shape", "expand_shape"]
+__all__ = ["ShapeMethods", "shape_arg", "index_arg", "basic_view", "infer_shape", "expand_shape",
+           "strip_leading_ones"]
 
 
 class ShapeMethods:
@@ -128,6 +129,14 @@ def shape_arg(shape: tuple) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     return tuple(int(s) for s in shape)
+
+
+def strip_leading_ones(value: Any) -> Any:
+    """A value written with ``x[index] = value`` loses its leading size-1 axes, as in PyTorch
+    (``preds[i] = net(x)`` with a (1, 1) output)."""
+    shape = getattr(value, "shape", ())
+    k = next((i for i, n in enumerate(shape) if n != 1), len(shape))
+    return value if not k else value.reshape(tuple(shape[k:]))
 
 
 def index_arg(index: Any, shape: tuple[int, ...] | None = None) -> Any:

@@ -16,7 +16,7 @@ import threading
 from typing import Any, Callable, TypeVar
 
 __all__ = ["GraphValue", "state", "grad_mode", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled"]
+           "is_grad_enabled", "inference_mode", "is_inference_mode_enabled"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +45,8 @@ class GraphValue:
     _detached: Any
     """None, or after ``detach_()`` on a non-leaf the node it had, so that graphs built before
     still reach it (as in PyTorch)."""
+    _hooks: dict | None
+    """None, or the hooks of ``register_hook`` by handle id (hooks.py); the walk runs them."""
     _vc: list | None
     """The version counter ``[version, epoch]``, or None while the data was never changed in
     place (it is made on first use, so that most values never pay for it)."""
@@ -56,6 +58,7 @@ class GraphValue:
 
 class _GradMode(threading.local):
     enabled = True  # each thread starts with grad mode on, as in PyTorch
+    inference = False  # inside inference_mode()
 
 
 class State:
@@ -174,3 +177,39 @@ class set_grad_enabled(_GradSwitch):
     def __call__(self, fn: F) -> F:
         _mode.enabled = self.prev  # as a decorator: switch only while fn runs
         return super().__call__(fn)
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()`` in this thread."""
+    return _mode.inference
+
+
+class inference_mode(_GradSwitch):
+    """``with inference_mode():``, ``@inference_mode()`` or ``@inference_mode``: no_grad here
+    (values made inside are ordinary values); ``inference_mode(False)`` (or ``mode=False``) turns
+    grad mode back on for its block, as in PyTorch."""
+
+    __slots__ = ("infer", "prev_infer")
+
+    def __new__(cls, mode: Any = True) -> Any:
+        return object.__new__(cls) if isinstance(mode, bool) else cls()(mode)
+
+    def __init__(self, mode: bool = True) -> None:
+        self.infer = self.prev_infer = bool(mode)
+
+    def __enter__(self) -> None:
+        self.prev, self.prev_infer = _mode.enabled, _mode.inference
+        _mode.enabled, _mode.inference = not self.infer, self.infer
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.enabled, _mode.inference = self.prev, self.prev_infer
+
+    def __call__(self, fn: F) -> F:
+        infer = self.infer
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(infer):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]

@@ -21,7 +21,7 @@ from .function import Function
 from .methods import Methods
 from .ops import Add, Div, GetItem, MatMul, Mul, Neg, Pow, SetItem, Sub
 from .ops.shape import is_basic_index
-from .shape_methods import basic_view, index_arg
+from .shape_methods import basic_view, index_arg, strip_leading_ones
 from .state import GraphValue, grad_mode, state
 
 __all__ = ["Value", "Tensor"]
@@ -39,7 +39,7 @@ class Value(Methods, GraphValue):
 
     # An op's output writes four slots; the rarely set attributes default to the class's values.
     __slots__ = ("_data", "_grad", "_rg", "grad_fn", "__dict__", "__weakref__")
-    _retains_grad, _vc, _detached, _peers, _name = False, None, None, None, None
+    _retains_grad, _vc, _detached, _peers, _name, _hooks = False, None, None, None, None, None
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
@@ -185,7 +185,7 @@ class Value(Methods, GraphValue):
                     data[index] = new
                 else:
                     np.copyto(data, new, casting=casting)
-            except ValueError:  # a read-only array (an expanded view), or shapes that do not fit
+            except (ValueError, TypeError):  # read-only (an expanded view), shapes or a lossy cast
                 raise write_error(data, new, op) from None
         else:
             if op is not None:
@@ -216,11 +216,10 @@ class Value(Methods, GraphValue):
             raise RuntimeError(LEAF_INPLACE)
         if out.shape != self.shape:
             raise write_error(self._data, out._data, operator.iadd)
+        if self.grad_fn is not None and getattr(self._data, "base", None) is not None:
+            self._data = np.array(self._data)  # a view: its base is not rebased, so keep them apart
         self._write(out._data, casting="same_kind" if out.dtype.kind != self.dtype.kind else "unsafe")
-        if self.grad_fn is not None:
-            self.__dict__.setdefault("_history", [self.grad_fn])
-        if "_history" in self.__dict__:
-            self._history.append(out.grad_fn)
+        self.__dict__.setdefault("_history", [self.grad_fn]).append(out.grad_fn)
         self.grad_fn, self._rg = out.grad_fn, out._rg or self._rg
         return self
 
@@ -230,38 +229,30 @@ class Value(Methods, GraphValue):
         overwritten); else the numbers are written with no node."""
         if grad_mode.enabled and (self._rg or any(
                 isinstance(a, Value) and a._rg for a in (*args, *kwargs.values()))):
-            if self._rg and self.grad_fn is None:
-                raise RuntimeError(LEAF_INPLACE)
             return self._become(compute(self.clone() if self._rg else self, *args, **kwargs))
         return self._write(compute(self, *args, **kwargs)._data, casting="same_kind")
 
-    def _inplace(self, op: type[Function], other: Any, what: str) -> Value:
+    def _inplace(self, op: type[Function], other: Any) -> Value:
         if grad_mode.enabled and (self._rg or isinstance(other, Value) and other._rg):
             return self._assign(op.apply, other)
         return self._write(other._data if isinstance(other, Value) else other, op=_INPLACE[op])
 
-    def __iadd__(self, other: Any) -> Value:
-        return self._inplace(Add, other, "add")
-    def __isub__(self, other: Any) -> Value:
-        return self._inplace(Sub, other, "sub")
-    def __imul__(self, other: Any) -> Value:
-        return self._inplace(Mul, other, "mul")
-    def __itruediv__(self, other: Any) -> Value:
-        return self._inplace(Div, other, "div")
+    def __iadd__(self, other: Any) -> Value: return self._inplace(Add, other)
+    def __isub__(self, other: Any) -> Value: return self._inplace(Sub, other)
+    def __imul__(self, other: Any) -> Value: return self._inplace(Mul, other)
+    def __itruediv__(self, other: Any) -> Value: return self._inplace(Div, other)
 
     def copy_(self, src: Any) -> Value:
         """Copy ``src`` into this value's data in place (broadcast, cast to its dtype)."""
         if grad_mode.enabled and (self._rg or isinstance(src, Value) and src._rg):
-            if self._rg and self.grad_fn is None:
-                raise RuntimeError(LEAF_INPLACE)
-            return self._become(_as_value(src).expand(self.shape).to(self.dtype).clone())
+            return self._assign(SetItem.apply, src, index=...)  # no gradient to what was there
         raw = np.asarray(src._data if isinstance(src, Value) else src)
         if np.broadcast_shapes(raw.shape, self.shape) != self.shape:
             raise RuntimeError(f"copy_: the source shape {raw.shape} cannot be broadcast to {self.shape}")
         return self._write(raw, casting="unsafe")
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        index = index_arg(index, self.shape)
+        index, value = index_arg(index, self.shape), strip_leading_ones(value)
         if grad_mode.enabled and (self._rg or isinstance(value, Value) and value._rg):
             self._assign(SetItem.apply, value, index=index)
         else:
@@ -285,43 +276,25 @@ class Value(Methods, GraphValue):
         return GetItem.apply(self, index=index)
 
     # ------------------------------------------------------------------ operators
-    def __add__(self, other: Any) -> Value:
-        return Add.apply(self, other)
-    def __radd__(self, other: Any) -> Value:
-        return Add.apply(other, self)
-    def __sub__(self, other: Any) -> Value:
-        return Sub.apply(self, other)
-    def __rsub__(self, other: Any) -> Value:
-        return Sub.apply(other, self)
-    def __mul__(self, other: Any) -> Value:
-        return Mul.apply(self, other)
-    def __rmul__(self, other: Any) -> Value:
-        return Mul.apply(other, self)
-    def __truediv__(self, other: Any) -> Value:
-        return Div.apply(self, other)
-    def __rtruediv__(self, other: Any) -> Value:
-        return Div.apply(other, self)
-    def __pow__(self, other: Any) -> Value:
-        return Pow.apply(self, other)
-    def __rpow__(self, other: Any) -> Value:
-        return Pow.apply(other, self)
-    def __matmul__(self, other: Any) -> Value:
-        return MatMul.apply(self, other)
-    def __rmatmul__(self, other: Any) -> Value:
-        return MatMul.apply(other, self)
-    def __neg__(self) -> Value:
-        return Neg.apply(self)
-    def __pos__(self) -> Value:
-        return self
+    def __add__(self, other: Any) -> Value: return Add.apply(self, other)
+    def __radd__(self, other: Any) -> Value: return Add.apply(other, self)
+    def __sub__(self, other: Any) -> Value: return Sub.apply(self, other)
+    def __rsub__(self, other: Any) -> Value: return Sub.apply(other, self)
+    def __mul__(self, other: Any) -> Value: return Mul.apply(self, other)
+    def __rmul__(self, other: Any) -> Value: return Mul.apply(other, self)
+    def __truediv__(self, other: Any) -> Value: return Div.apply(self, other)
+    def __rtruediv__(self, other: Any) -> Value: return Div.apply(other, self)
+    def __pow__(self, other: Any) -> Value: return Pow.apply(self, other)
+    def __rpow__(self, other: Any) -> Value: return Pow.apply(other, self)
+    def __matmul__(self, other: Any) -> Value: return MatMul.apply(self, other)
+    def __rmatmul__(self, other: Any) -> Value: return MatMul.apply(other, self)
+    def __neg__(self) -> Value: return Neg.apply(self)
+    def __pos__(self) -> Value: return self
 
     __hash__ = object.__hash__
 
 
-_SYMBOL = {Add: "+", Sub: "-", Mul: "*", Div: "/"}
 _INPLACE = {Add: operator.iadd, Sub: operator.isub, Mul: operator.imul, Div: operator.itruediv}
 
 Tensor = Value
 
-
-def _as_value(x: Any) -> Value:
-    return x if isinstance(x, Value) else Value(as_data(x))

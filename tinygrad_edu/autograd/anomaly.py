@@ -1,4 +1,4 @@
-"""Anomaly mode: find the op that first produced a nan or an inf."""
+"""Anomaly mode: find the op whose backward first produced a nan."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class detect_anomaly:
-    """Context manager and decorator: the first op whose forward or backward produces nan or inf
-    raises, naming the op and the line of your code that created it.
+    """Context manager and decorator: the first op whose backward returns a nan raises, naming the
+    op and the line of your code that created it. As in PyTorch, forwards are not checked: an inf
+    or nan there (``masked_fill(mask, float("-inf"))`` before a softmax) is fine.
 
-    It makes every op slower (it checks every result and records where each node was made); use
+    It makes every op slower (it checks every gradient and records where each node was made); use
     it to find the source of a nan, then switch it off.
     """
 
