@@ -47,10 +47,15 @@ def _safe_softmax(scores: Value) -> Value:
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
 
-def _bmm_check(b: tuple, want: tuple, got: tuple) -> None:
-    if want != got:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{b}, {want[0]}] but got: [{b}, {got[0]}].")
+def _matmul_check(a: tuple, b: tuple) -> None:
+    """PyTorch's message when ``a @ b`` (a: (..., n, m), b: (..., p, q)) has m != p."""
+    if a[-1] == b[-2]:
+        return
+    if len(a) == 2 and len(b) == 2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and {b[0]}x{b[1]})")
+    batch = int(np.prod(a[:-2]))
+    raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                       f"[{batch}, {a[-1]}] but got: [{batch}, {b[-2]}].")
 
 
 def scaled_dot_product_attention(query: Value, key: Value, value: Value, attn_mask: Value | None = None,
@@ -83,9 +88,8 @@ def scaled_dot_product_attention(query: Value, key: Value, value: Value, attn_ma
         if hq % hk or hq % hv:
             raise RuntimeError("Number of heads in key and value must divide the number of heads in query")
         key, value = _repeat_heads(key, hq // hk), _repeat_heads(value, hq // hv)
-    batch = int(np.prod(query.shape[:-2]))
-    _bmm_check(batch, (E, S), (key.shape[-1], S))
-    _bmm_check(batch, (S,), (value.shape[-2],))
+    _matmul_check(tuple(query.shape), (*key.shape[:-2], key.shape[-1], S))
+    _matmul_check((*query.shape[:-1], S), tuple(value.shape))
     factor = 1.0 / math.sqrt(E) if scale is None else float(scale)
     scores = query.matmul(key.transpose(-2, -1)) * factor
     if is_causal:
