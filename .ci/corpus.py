@@ -21,7 +21,8 @@ def main() -> int:
     if not (CORPUS / "run_all.py").exists():
         print(f"corpus: {CORPUS} is not beside this checkout; nothing to run")
         return 1
-    known = {line.split("#")[0].strip() for line in (HERE / "corpus_known_failures.txt").read_text().splitlines()}
+    lines = (HERE / "corpus_known_failures.txt").read_text().splitlines()
+    known = {line.split("#")[0].strip() for line in lines}
     known.discard("")
     proc = subprocess.run([sys.executable, str(CORPUS / "run_all.py"), "--recorded", "-j", "2"],
                           capture_output=True, text=True, timeout=1800)

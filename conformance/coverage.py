@@ -36,15 +36,18 @@ EXCLUDED: dict[str, tuple[str, list[str]]] = {
                   [r"^q_.*", r".*quant.*", r"^(qint|quint).*", r"^(int_repr|dequantize|qscheme|"
                    r"per_tensor_.*|per_channel_.*|choose_qparams_optimized|fbgemm_.*)$"]),
     "complex": ("complex numbers are out of scope: the dtypes are float, int and bool",
-                [r".*complex.*", r"^c(float|double|half)$", r"^chalf$", r"^(conj|conj_physical|conj_physical_|"
+                [r".*complex.*", r"^c(float|double|half)$", r"^chalf$",
+                 r"^(conj|conj_physical|conj_physical_|"
                  r"resolve_conj|resolve_neg|is_conj|is_neg|imag|real|angle|polar|adjoint|mH|H|"
                  r"view_as_real.*|isreal|sgn|sgn_|istft|stft|fft)$"]),
     "distributed": ("distributed and multi-process training need several machines",
                     [r".*distributed.*", r"^(DataParallel|SyncBatchNorm|multiprocessing|futures|fork|wait|"
-                     r"Future|FutureType|share_memory_|is_shared|RRefType|prepare_multiprocessing_environment)$"]),
-    "device": ("devices, streams, memory formats and storages: every Value lives in one numpy array on the CPU",
+                     r"Future|FutureType|share_memory_|is_shared|RRefType|"
+                     r"prepare_multiprocessing_environment)$"]),
+    "device": ("devices, streams, memory formats, storages and lazy (meta) modules: every Value lives "
+               "in one numpy array on the CPU",
                [r".*(cuda|cudnn|miopen|mkldnn|mps|xpu|ipu|mtia|maia|vulkan|xla|hpu|lazy|meta).*",
-                r".*(Storage|storage).*", r"^(Stream|Event|StreamObjType|pin_memory|is_pinned|record_stream|"
+                r".*(Storage|storage).*", r"^Lazy.*", r"^(Stream|Event|StreamObjType|pin_memory|is_pinned|record_stream|"
                 r"data_ptr|const_data_ptr|storage_offset|stride|dim_order|as_strided.*|set_|"
                 r"memory_format|contiguous_format|channels_last.*|preserve_format|"
                 r"legacy_contiguous_format|layout|strided|jagged|nested|is_nested|to_padded_tensor|"
@@ -54,7 +57,8 @@ EXCLUDED: dict[str, tuple[str, list[str]]] = {
                 r"from_dlpack|to_dlpack|from_file|frombuffer|resize.*|untyped_storage|"
                 r"get_num_interop_threads|set_num_interop_threads|init_num_threads|"
                 r"set_float32_matmul_precision|get_float32_matmul_precision)$"]),
-    "compiler": ("TorchScript, FX, export and backend internals (the trace-and-replay compiler is tinygrad_edu.compile)",
+    "compiler": ("TorchScript, FX, export and backend internals (the trace-and-replay compiler is "
+                 "tinygrad_edu.compile)",
                  [r"^[A-Z][A-Za-z]*(Type|Iterator)$", r"^(Script.*|jit|fx|export|onnx|package|library|ops|"
                   r"classes|overrides|_.*|parse_.*|import_ir_.*|merge_type_from_type_comment|"
                   r"unify_type_list|Graph|Block|Node|Value|Use|Code|CallStack|Capsule|AliasDb|"

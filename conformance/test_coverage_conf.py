@@ -37,7 +37,7 @@ def report() -> dict:
 def test_each_group_has_three_quarters_of_its_counted_names(report, group):
     r = report[group]
     share = len(r["have"]) / len(r["counted"])
-    assert share >= SHARE, f"{group}: {len(r['have'])}/{len(r['counted'])} = {share:.0%}; missing: {r['missing']}"
+    assert share >= SHARE, f"{group}: {len(r['have'])}/{len(r['counted'])} = {share:.0%}: {r['missing']}"
 
 
 @pytest.mark.parametrize("group", coverage.GROUPS)

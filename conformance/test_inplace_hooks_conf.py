@@ -54,7 +54,7 @@ def test_clamp_masked_fill_pow_copy_fill_zero_inplace_on_non_leaves():
 
 
 def test_add_sub_mul_div_methods_with_alpha_in_a_graph():
-    check(lambda T: _grads(T, lambda T, a: (a * 1.0).add_(a, alpha=2).sub_(a * a, alpha=0.5).mul_(a).div_(3.0)))
+    check(lambda T: _grads(T, lambda T, a: (a * 1.0).add_(a, alpha=2).sub_(a * a, alpha=0.5).mul_(a).div_(3)))
 
 
 def test_setitem_on_a_non_leaf_records_the_write():

@@ -131,5 +131,5 @@ def test_anomaly_mode_lets_minus_inf_through_a_masked_softmax_and_catches_a_nan_
         (p * tg.tensor([[1.0, 2.0, 3.0]])).sum().backward()
         assert x.grad.numpy()[0, 1] == 0.0
         w = tg.tensor([-1.0], requires_grad=True)
-        with pytest.raises(RuntimeError, match="returned nan values in its 0th output"), np.errstate(all="ignore"):
+        with pytest.raises(RuntimeError, match="returned nan values in its 0th"), np.errstate(all="ignore"):
             w.sqrt().sum().backward()
