@@ -47,7 +47,8 @@ EXCLUDED: dict[str, tuple[str, list[str]]] = {
     "device": ("devices, streams, memory formats, storages and lazy (meta) modules: every Value lives "
                "in one numpy array on the CPU",
                [r".*(cuda|cudnn|miopen|mkldnn|mps|xpu|ipu|mtia|maia|vulkan|xla|hpu|lazy|meta).*",
-                r".*(Storage|storage).*", r"^Lazy.*", r"^(Stream|Event|StreamObjType|pin_memory|is_pinned|record_stream|"
+                r".*(Storage|storage).*", r"^Lazy.*",
+                r"^(Stream|Event|StreamObjType|pin_memory|is_pinned|record_stream|"
                 r"data_ptr|const_data_ptr|storage_offset|stride|dim_order|as_strided.*|set_|"
                 r"memory_format|contiguous_format|channels_last.*|preserve_format|"
                 r"legacy_contiguous_format|layout|strided|jagged|nested|is_nested|to_padded_tensor|"
