@@ -122,6 +122,8 @@ from .device import get_default_device, set_default_device  # noqa: E402
 # Method/function twins and in-place variants, each from one rule (functions.py). Names defined
 # above (explicit functions) win.
 from .functions import install as _install  # noqa: E402
+from .joins import *  # noqa: E402, F403 - hstack, meshgrid, broadcast_tensors... (joins.__all__)
+from .joins import __all__ as _joins_all  # noqa: E402
 from .toplevel import (  # noqa: E402
     addmm,
     allclose,
@@ -151,6 +153,8 @@ from .toplevel import (  # noqa: E402
 from .toplevel import all_ as all  # noqa: E402, A004
 from .toplevel import any_ as any  # noqa: E402, A004
 from .torch_types import Size  # noqa: E402
+
+__all__ += _joins_all
 
 for _name, _fn in _install().items():
     if _name not in globals():

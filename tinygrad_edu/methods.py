@@ -20,6 +20,7 @@ from .dims import wrap_dim
 from .dtypes import get_default_dtype
 from .function import Function
 from .index_methods import IndexMethods
+from .index_more import MoreIndexMethods
 from .math_methods import MathMethods
 from .ops import (
     Abs,
@@ -63,7 +64,7 @@ _CPU = device("cpu")
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 
 class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, IndexMethods, ShapeMethods,
-              ConversionMethods):
+              ConversionMethods, MoreIndexMethods):
     """PyTorch's Tensor methods beyond the autograd core (see the module docstring)."""
 
     __slots__ = ()
