@@ -112,16 +112,18 @@ def test_cells_values_and_gradients(name, kw, with_state, batched):
     check(program)
 
 
-@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("name, kw", [("RNN", {}), ("LSTM", {}), ("GRU", {}), ("LSTM", {"proj_size": 2})])
 @pytest.mark.parametrize("enforce_sorted", [True, False])
-def test_packed_input(name, enforce_sorted):
+def test_packed_input(name, kw, enforce_sorted):
+    kw = dict(kw, num_layers=2, bidirectional=True)
+
     def program(T):
         R = T.nn.utils.rnn
-        mod = fill(T, getattr(T.nn, name)(3, 4, num_layers=2, bidirectional=True, dtype=T.float64))
+        mod = fill(T, getattr(T.nn, name)(3, 4, dtype=T.float64, **kw))
         lengths = [5, 3, 2] if enforce_sorted else [2, 5, 3]
         x = f64(T, data((5, 3, 3), 6), requires_grad=True)
         packed = R.pack_padded_sequence(x, lengths, enforce_sorted=enforce_sorted)
-        hx = _states(T, name, {"num_layers": 2, "bidirectional": True}, 3, True)
+        hx = _states(T, name, kw, 3, True)
         out, hidden = mod(packed, hx)
         padded, lens = R.pad_packed_sequence(out, batch_first=True, padding_value=-1.0, total_length=6)
         loss = (padded * f64(T, data(tuple(padded.shape), 7))).sum() + sum(h.sum() for h in _flat(hidden))
