@@ -29,6 +29,25 @@ from .elementwise import (
     Tanh,
     Where,
 )
+from .elementwise2 import (
+    Acos,
+    Acosh,
+    Asin,
+    Asinh,
+    Atan,
+    Atan2,
+    Atanh,
+    Cosh,
+    Erfc,
+    Expm1,
+    Hypot,
+    Log1p,
+    LogAddExp,
+    LogBase,
+    Mod,
+    Sinh,
+    Tan,
+)
 from .embedding import EmbeddingFunction
 from .index import Gather, ScatterAddDim
 from .linalg import MatMul
@@ -50,6 +69,8 @@ __all__ = [
     "NLLLossFunction", "BCEFunction", "BCEWithLogitsFunction", "HuberFunction", "EmbeddingFunction",
 ]
 __all__ += ["Gather", "ScatterAddDim"]  # ops/index.py
+__all__ += ["Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Log1p",
+            "Expm1", "LogBase", "Erfc", "Hypot", "LogAddExp", "Mod"]  # ops/elementwise2.py
 
 # The catalogue checks every built-in op's gradients, shapes included, against finite differences
 # (tests/test_catalogue.py keeps each one in it), so the backward walk checks the shapes of the

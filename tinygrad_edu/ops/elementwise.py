@@ -18,6 +18,21 @@ def _shape(x: Any) -> tuple[int, ...]:
     return getattr(x, "shape", ())
 
 
+_BOOL_SUB2 = ("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+              "`logical_xor()` operator instead.")
+_BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+             "invert a mask, use the `~` or `logical_not()` operator instead.")
+_BOOL_NEG = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert "
+             "a mask, use the `~` or `logical_not()` operator instead.")
+
+
+_F64 = np.dtype(np.float64)
+
+
+def _is_bool(x: Any) -> bool:
+    return type(x) is bool or getattr(x, "dtype", None) == np.bool_
+
+
 def _scalar(a: Any) -> Any:
     """numpy returns 0-d arrays from some functions; Values hold 0-d data as numpy scalars."""
     return a[()] if type(a) is np.ndarray and not a.shape else a
@@ -48,7 +63,15 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
-        return a - b
+        try:
+            out = a - b
+        except TypeError:  # numpy refuses bool - bool; PyTorch raises RuntimeError
+            if _is_bool(a) and _is_bool(b):
+                raise RuntimeError(_BOOL_SUB2) from None
+            raise
+        if getattr(out, "dtype", _F64).kind in "iu" and (_is_bool(a) or _is_bool(b)):  # numpy allows it
+            raise RuntimeError(_BOOL_SUB)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -105,7 +128,12 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return -x
+        try:
+            return -x
+        except TypeError:  # numpy refuses -bool; PyTorch raises RuntimeError
+            if _is_bool(x):
+                raise RuntimeError(_BOOL_NEG) from None
+            raise
 
     @staticmethod
     def backward(ctx, grad):

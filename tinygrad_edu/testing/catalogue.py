@@ -17,6 +17,7 @@ from ..nn import functional as F
 from ..ops import Cast, SetItem
 from .catalogue_conv import CONV_CASES
 from .catalogue_index import INDEX_CASES
+from .catalogue_math import MATH_CASES
 from .catalogue_nn import nn_cases
 from .opcase import OpCase, sum_to
 
@@ -207,3 +208,5 @@ CATALOGUE += [OpCase(**case) for case in INDEX_CASES]
 
 
 CATALOGUE += nn_cases()
+
+CATALOGUE += [OpCase(**case) for case in MATH_CASES]
