@@ -156,6 +156,22 @@ from .torch_types import Size  # noqa: E402
 
 __all__ += _joins_all
 
+# torch.linalg, and the top-level einsum, tensordot, cdist... (linalg.TOPLEVEL)
+from . import linalg  # noqa: E402
+from .linalg import (  # noqa: E402
+    block_diag,
+    cartesian_prod,
+    cdist,
+    chain_matmul,
+    einsum,
+    std_mean,
+    tensordot,
+    var_mean,
+)
+
+__all__ += ["linalg", "block_diag", "cartesian_prod", "cdist", "chain_matmul", "einsum", "std_mean",
+            "tensordot", "var_mean"]
+
 for _name, _fn in _install().items():
     if _name not in globals():
         globals()[_name] = _fn

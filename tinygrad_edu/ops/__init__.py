@@ -69,6 +69,11 @@ __all__ = [
     "NLLLossFunction", "BCEFunction", "BCEWithLogitsFunction", "HuberFunction", "EmbeddingFunction",
 ]
 __all__ += ["Gather", "ScatterAddDim"]  # ops/index.py
+from .linalg2 import Cholesky, Det, EigvalsH, EinSum, Inverse, LogAbsDet, Pinv, Solve, SvdVals  # noqa: E402
+from .reduce2 import Cumsum  # noqa: E402
+
+__all__ += ["Cholesky", "Det", "EigvalsH", "EinSum", "Inverse", "LogAbsDet", "Pinv", "Solve", "SvdVals",
+            "Cumsum"]  # ops/linalg2.py, ops/reduce2.py
 __all__ += ["Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Log1p",
             "Expm1", "LogBase", "Erfc", "Hypot", "LogAddExp", "Mod"]  # ops/elementwise2.py
 

@@ -19,6 +19,7 @@ from .catalogue_conv import CONV_CASES
 from .catalogue_index import INDEX_CASES
 from .catalogue_math import MATH_CASES
 from .catalogue_nn import nn_cases
+from .catalogue_reduce import REDUCE_CASES
 from .opcase import OpCase, sum_to
 
 __all__ = ["OpCase", "CATALOGUE", "sum_to"]
@@ -210,3 +211,5 @@ CATALOGUE += [OpCase(**case) for case in INDEX_CASES]
 CATALOGUE += nn_cases()
 
 CATALOGUE += [OpCase(**case) for case in MATH_CASES]
+
+CATALOGUE += [OpCase(**case) for case in REDUCE_CASES]

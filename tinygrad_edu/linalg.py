@@ -1,0 +1,271 @@
+"""``torch.linalg``: norms, det, inv, solve, pinv, matrix_power, cross, svd, qr, eigh, cholesky,
+slogdet. Each is a line or a few over the Tensor methods (``reduce_methods.py``,
+``linalg_methods.py``) and the ops of ``ops/linalg2.py``: numpy computes the forward, the backward
+is written with ops.
+
+Gradients: det, slogdet, inv, solve, pinv, cholesky, matrix_power, cross and the norms are twice
+differentiable; svdvals and eigvalsh once. The singular vectors of :func:`svd` and the
+eigenvectors of :func:`eigh` and the factors of :func:`qr` come back without a graph (their
+gradients are not implemented: docs/pytorch-differences.md).
+
+The module also holds the top-level functions whose signature is not "method of the first
+argument" (``torch.einsum``, ``tensordot``, ``cdist``, ``cartesian_prod``, ``block_diag``,
+``chain_matmul``, ``var_mean``, ``std_mean``); the package imports them (``TOPLEVEL``).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from .dims import wrap_dims
+from .dtypes import as_data
+from .ops import Cat, Stack
+from .ops.linalg2 import EigvalsH, EinSum, Solve, SvdVals, lapack, square
+from .reduce_methods import vector_norm
+from .value import Value
+
+__all__ = ["norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "solve", "pinv",
+           "matrix_power", "cross", "svd", "svdvals", "qr", "eigh", "eigvalsh", "cholesky"]
+TOPLEVEL = ["einsum", "tensordot", "cdist", "cartesian_prod", "block_diag", "chain_matmul", "var_mean",
+            "std_mean"]
+
+_SVD = namedtuple("svd", ["U", "S", "Vh"])
+_QR = namedtuple("qr", ["Q", "R"])
+_EIGH = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+
+
+def _v(x: Any) -> Value:
+    return x if isinstance(x, Value) else Value(as_data(x))
+
+
+def _const(like: Value, data: Any) -> Value:
+    return like._from_op(np.ascontiguousarray(data), None)
+
+
+def matrix_norm(A: Any, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool = False, *,
+                dtype: Any = None) -> Value:
+    """'fro', 'nuc', 1, -1, 2, -2, inf or -inf norm of the matrices in ``dim``."""
+    A = _v(A) if dtype is None else _v(A).to(dtype)
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if A.dtype.kind != "f":
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {A.dtype}")
+    r, c = wrap_dims(dim, A.ndim)
+    if ord == "fro":
+        return vector_norm(A, 2, (r, c), keepdim)
+    if ord in ("nuc", 2, -2):
+        s = SvdVals.apply(A.movedim((r, c), (-2, -1)))
+        out = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        for d in sorted((r, c)) if keepdim else ():
+            out = out.unsqueeze(d)
+        return out
+    if ord not in (1, -1, float("inf"), -float("inf")):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    across, along = (r, c) if abs(ord) == 1 else (c, r)  # 1: max column sum; inf: max row sum
+    sums = A.abs().sum(across, keepdim=True)
+    out = sums.amax(along, keepdim=True) if ord > 0 else sums.amin(along, keepdim=True)
+    return out if keepdim else out.squeeze((r, c))
+
+
+def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Value:
+    """A vector norm (1-D input or an int ``dim``) or a matrix norm (2-D input or two dims);
+    without ``ord`` and ``dim``, the 2-norm of all elements."""
+    A = _v(A)
+    if isinstance(dim, int):
+        dim = (dim,)
+    if ord is None:
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype, name="linalg.norm")
+    if dim is None and A.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or "
+                           f"2D. Got {A.ndim}D.")
+    if (dim is None and A.ndim == 2) or (dim is not None and len(dim) == 2):
+        return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: Order {ord} not supported.")
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def det(A: Any) -> Value:
+    return _v(A).det()
+
+
+def slogdet(A: Any) -> Any:
+    return _v(A).slogdet()
+
+
+def inv(A: Any) -> Value:
+    return _v(A).inverse()
+
+
+def pinv(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Value:
+    """The pseudo-inverse, cutting singular values below ``rtol`` times the largest."""
+    if atol is not None:
+        raise NotImplementedError("linalg.pinv: atol is not supported (use rtol)")
+    A = _v(A)
+    return A.pinverse(1e-15 * max(A.shape[-2:]) if rtol is None else rtol)
+
+
+def matrix_power(A: Any, n: int) -> Value:
+    return _v(A).matrix_power(n)
+
+
+def cholesky(A: Any, *, upper: bool = False) -> Value:
+    return _v(A).cholesky(upper)
+
+
+def cross(input: Any, other: Any, *, dim: int = -1) -> Value:  # noqa: A002
+    return _v(input).cross(_v(other), dim)
+
+
+def solve(A: Any, B: Any, *, left: bool = True) -> Value:
+    """X with A X = B (``left=False``: X A = B). B is a batch of vectors when it has one axis
+    fewer than A and matches A's leading shape, as in PyTorch."""
+    A, B = _v(A), _v(B)
+    if not left:
+        return solve(A.transpose(-2, -1), B.transpose(-2, -1)).transpose(-2, -1)
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+                           f"{A.dtype} and B of type {B.dtype} instead")
+    return Solve.apply(A, B, vector=vector)
+
+
+def svdvals(A: Any) -> Value:
+    """The singular values, largest first (differentiable once)."""
+    return SvdVals.apply(_v(A))
+
+
+def svd(A: Any, full_matrices: bool = True) -> Any:
+    """(U, S, Vh) with A = U diag(S) Vh. S is differentiable (once); U and Vh have no graph."""
+    A = _v(A)
+    u, _, vh = np.linalg.svd(A._data, full_matrices=full_matrices)
+    return _SVD(_const(A, u), svdvals(A), _const(A, vh))
+
+
+def qr(A: Any, mode: str = "reduced") -> Any:
+    """(Q, R) with A = Q R, Q orthonormal, R upper triangular. No graph (not differentiable here)."""
+    A = _v(A)
+    q, r = np.linalg.qr(A._data, mode=mode)
+    return _QR(_const(A, q), _const(A, r))
+
+
+def eigvalsh(A: Any, UPLO: str = "L") -> Value:
+    """The eigenvalues of a symmetric matrix, ascending (differentiable once)."""
+    A = _v(A)
+    square("linalg.eigh", A._data)
+    tri = A.tril() if UPLO == "L" else A.triu()  # the triangle read, mirrored
+    sym = tri + (A.tril(-1) if UPLO == "L" else A.triu(1)).transpose(-2, -1)
+    return EigvalsH.apply(sym)
+
+
+def eigh(A: Any, UPLO: str = "L") -> Any:
+    """(eigenvalues, eigenvectors) of a symmetric matrix; the eigenvectors have no graph."""
+    A = _v(A)
+    _, vectors = lapack("linalg.eigh", np.linalg.eigh, A._data, UPLO)
+    return _EIGH(eigvalsh(A, UPLO), _const(A, vectors))
+
+
+# ------------------------------------------------------------------ top-level functions
+def einsum(equation: str, *operands: Any) -> Value:
+    """Sums of products over the repeated subscripts of ``equation`` ('ij,jk->ik'); its gradient
+    is another einsum. The operands may also come as one list."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return EinSum.apply(*[_v(x) for x in operands], eq=equation)
+
+
+def tensordot(a: Any, b: Any, dims: Any = 2) -> Value:
+    """Sum over the last ``dims`` axes of a and the first of b (or the two lists of axes)."""
+    a, b = _v(a), _v(b)
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        da, db = ([d] if isinstance(d, int) else list(d) for d in (dims[0], dims[1]))
+    da, db = wrap_dims(da, a.ndim) if da else (), wrap_dims(db, b.ndim) if db else ()
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    sa = [next(letters) for _ in range(a.ndim)]
+    sb = [next(letters) for _ in range(b.ndim)]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in "
+                               f"dim {i} and second has size {b.shape[j]} in dim {j}")
+        sb[j] = sa[i]
+    out = [c for k, c in enumerate(sa) if k not in da] + [c for k, c in enumerate(sb) if k not in db]
+    return EinSum.apply(a, b, eq="".join(sa) + "," + "".join(sb) + "->" + "".join(out))
+
+
+def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: Any = None) -> Value:
+    """The p-norm distance between each row of x1 and each row of x2 (batched)."""
+    x1, x2 = _v(x1), _v(x2)
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X{1 if x1.ndim < 2 else 2} got: "
+                           f"{min(x1.ndim, x2.ndim)}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} "
+                           f"X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    return vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
+
+
+def cartesian_prod(*tensors: Any) -> Value:
+    """Every combination of one element from each 1-D tensor, as rows."""
+    ts = [_v(t) for t in tensors]
+    if len(ts) == 1:
+        return ts[0] * 1
+    shape = tuple(t.shape[0] for t in ts)
+    grids = [t.reshape(tuple(-1 if k == i else 1 for k in range(len(ts)))).expand(*shape)
+             for i, t in enumerate(ts)]
+    return Stack.apply(*grids, axis=-1).reshape(-1, len(ts))
+
+
+def block_diag(*tensors: Any) -> Value:
+    """The tensors (0-, 1- or 2-D) placed along the diagonal of a zero matrix."""
+    ts = [_v(t) for t in tensors]
+    ts = [t.reshape(1, 1) if t.ndim == 0 else t.reshape(1, -1) if t.ndim == 1 else t for t in ts]
+    for i, t in enumerate(ts):
+        if t.ndim != 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
+                               f"{i} has {t.ndim} dimensions")
+    dtype = np.result_type(*[t.dtype for t in ts]) if ts else np.float32
+    width, left, rows = sum(t.shape[1] for t in ts), 0, []
+    for t in ts:
+        right = width - left - t.shape[1]
+        parts = [_const(t, np.zeros((t.shape[0], left), dtype)), t.to(dtype),
+                 _const(t, np.zeros((t.shape[0], right), dtype))]
+        rows.append(Cat.apply(*parts, axis=1))
+        left += t.shape[1]
+    return Cat.apply(*rows, axis=0) if rows else Value(np.zeros((0, 0), dtype=np.float32))
+
+
+def chain_matmul(*matrices: Any) -> Value:
+    """The product of the matrices, left to right."""
+    out = _v(matrices[0])
+    for m in matrices[1:]:
+        out = out @ m
+    return out
+
+
+def var_mean(input: Any, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,  # noqa: A002
+             correction: Any = None) -> tuple[Value, Value]:
+    """(var, mean) over ``dim``."""
+    x = _v(input)
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return x.var(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim)
+
+
+def std_mean(input: Any, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,  # noqa: A002
+             correction: Any = None) -> tuple[Value, Value]:
+    """(std, mean) over ``dim``."""
+    x = _v(input)
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim)
+

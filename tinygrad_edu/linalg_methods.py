@@ -1,0 +1,146 @@
+"""Floor 3: PyTorch's Tensor methods for matrices: trace, inner, kron, vdot, cross, det, slogdet,
+inverse, pinverse, matrix_power, cholesky.
+
+A mixin of :class:`~tinygrad_edu.reduce_methods.ReduceMethods` (so of ``Methods``): products are
+compositions of existing methods; det, inverse, pinverse and cholesky call the ops of
+``ops/linalg2.py`` (numpy forward, backward written with ops).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .dims import wrap_dim
+from .ops import Cat
+from .ops.linalg2 import Cholesky, Det, Inverse, LogAbsDet, Pinv, square
+
+if TYPE_CHECKING:
+    from .value import Value
+
+__all__ = ["LinalgMethods", "RESULTS", "torch_type", "at_index"]
+
+RESULTS = {name: namedtuple(name, fields) for name, fields in [
+    ("cummax", "values indices"), ("cummin", "values indices"), ("median", "values indices"),
+    ("nanmedian", "values indices"), ("mode", "values indices"), ("kthvalue", "values indices"),
+    ("aminmax", "min max"), ("histogram", "hist bin_edges"), ("slogdet", "sign logabsdet")]}
+_TYPES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+          "bool": "Bool", "float64": "Double", "float32": "Float"}
+
+
+def torch_type(dtype: Any) -> str:
+    """PyTorch's short name of a dtype in its kernel messages ('Long', 'Float')."""
+    return _TYPES.get(str(dtype), str(dtype))
+
+
+def at_index(ndim: int, d: int, index: Any) -> tuple:
+    """An index that takes ``index`` (a slice or int) along axis ``d`` and everything elsewhere."""
+    return (slice(None),) * d + (index,) + (slice(None),) * (ndim - d - 1)
+
+
+class LinalgMethods:
+    """Mixin: matrix functions."""
+
+    __slots__ = ()
+    _data: Any
+    _rg: bool
+
+    def trace(self) -> Value:
+        """The sum of the main diagonal of a matrix."""
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        k = np.arange(min(self.shape))
+        return self._wide(None)[k, k].sum()
+
+    def inner(self, other: Any) -> Value:
+        """The sum over the last axes of self and other (every pair of their other indices)."""
+        if self.ndim == 0 or np.ndim(other._data) == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
+                               f"shapes {list(self.shape)} and {list(other.shape)}")
+        k = self.shape[-1]
+        out = self.reshape(-1, k) @ other.reshape(-1, k).transpose(0, 1)
+        return out.reshape(tuple(self.shape[:-1]) + tuple(other.shape[:-1]))
+
+    def kron(self, other: Any) -> Value:
+        """The Kronecker product: every element of self times the whole of other."""
+        n = max(self.ndim, other.ndim)
+        a, b = self.reshape((1,) * (n - self.ndim) + tuple(self.shape)), other.reshape(
+            (1,) * (n - other.ndim) + tuple(other.shape))
+        ax = tuple(s for pair in zip(a.shape, [1] * n) for s in pair)
+        bx = tuple(s for pair in zip([1] * n, b.shape) for s in pair)
+        return (a.reshape(ax) * b.reshape(bx)).reshape(tuple(i * j for i, j in zip(a.shape, b.shape)))
+
+    def vdot(self, other: Any) -> Value:
+        """The dot product of two vectors."""
+        if self.ndim != 1 or other.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        if self.dtype != other.dtype:
+            raise RuntimeError(f"vdot : expected both vectors to have same dtype, but found "
+                               f"{torch_type(self.dtype)} and {torch_type(other.dtype)}")
+        return self.dot(other)
+
+    def cross(self, other: Any, dim: Any = None) -> Value:
+        """The cross product of 3-vectors along ``dim`` (default: the first axis of size 3)."""
+        shape = np.broadcast_shapes(self.shape, other.shape)
+        if dim is None:
+            dim = next((i for i, s in enumerate(shape) if s == 3), -1)
+        d = wrap_dim(dim, len(shape))
+        if shape[d] != 3 or self.shape[d - len(shape) + self.ndim] != 3:
+            sizes = [x.shape[dim] if x.ndim else 0 for x in (self, other)]
+            raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                               f"{sizes[0]} and {sizes[1]}")
+        a = [self[at_index(self.ndim, d - len(shape) + self.ndim, slice(i, i + 1))] for i in range(3)]
+        b = [other[at_index(other.ndim, d - len(shape) + other.ndim, slice(i, i + 1))] for i in range(3)]
+        parts = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+        return Cat.apply(*parts, axis=d)
+
+    def _float_matrix(self, name: str) -> None:
+        square(name, self._data)
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                               f"Got {torch_type(self.dtype)}")
+
+    def det(self) -> Value:
+        """The determinant (of each matrix of a batch)."""
+        self._float_matrix("linalg.det")
+        return Det.apply(self)
+
+    def slogdet(self) -> Any:
+        """(sign, log|det|): the determinant without overflow."""
+        self._float_matrix("linalg.slogdet")
+        return RESULTS["slogdet"](self._const(np.linalg.slogdet(self._data)[0]), LogAbsDet.apply(self))
+
+    def inverse(self) -> Value:
+        """The matrix inverse (of each matrix of a batch)."""
+        self._float_matrix("linalg.inv")
+        return Inverse.apply(self)
+
+    def pinverse(self, rcond: float = 1e-15) -> Value:
+        """The Moore-Penrose pseudo-inverse."""
+        return Pinv.apply(self, rtol=rcond)
+
+    def matrix_power(self, n: int) -> Value:
+        """The matrix to the integer power n (n < 0: of its inverse), by repeated squaring."""
+        if self.ndim < 2 or self.shape[-1] != self.shape[-2]:
+            square("linalg.matrix_power", self._data)
+        if n < 0:
+            return self.inverse().matrix_power(-n)
+        eye = np.broadcast_to(np.eye(self.shape[-1], dtype=self.dtype), self.shape)
+        out, base = None, self
+        while n:
+            if n & 1:
+                out = base if out is None else out @ base
+            n >>= 1
+            if n:
+                base = base @ base
+        return self * 0 + self._const(eye.copy()) if out is None else out  # n = 0: I, zero gradient
+
+    def cholesky(self, upper: bool = False) -> Value:
+        """The Cholesky factor L (L L^T = self), or U = L^T when ``upper``."""
+        low = Cholesky.apply(self)
+        return low.transpose(-2, -1) if upper else low
+
