@@ -16,13 +16,14 @@ COVERED = {
         "norm", "amax", "amin", "aminmax", "median", "nanmedian", "mode", "kthvalue", "quantile", "nanquantile",
         "histc", "histogram", "bincount", "count_nonzero", "nansum", "nanmean", "dist", "cov", "corrcoef", "diff",
         "trace", "inner", "kron", "vdot", "cross", "det", "inverse", "pinverse", "matrix_power", "cholesky",
-        "slogdet", "max", "min"],
+        "slogdet", "max", "min", "svd", "qr", "solve", "renorm", "renorm_"],
     "torch functions": [
         "var", "std", "var_mean", "std_mean", "prod", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
         "norm", "amax", "amin", "aminmax", "median", "nanmedian", "mode", "kthvalue", "quantile", "nanquantile",
         "histc", "histogram", "bincount", "count_nonzero", "nansum", "nanmean", "dist", "cov", "corrcoef", "diff",
         "trace", "inner", "kron", "vdot", "cross", "det", "inverse", "pinverse", "matrix_power", "cholesky",
-        "slogdet", "einsum", "tensordot", "cdist", "cartesian_prod", "block_diag", "chain_matmul", "max", "min"],
+        "slogdet", "einsum", "tensordot", "cdist", "cartesian_prod", "block_diag", "chain_matmul", "max", "min",
+        "svd", "qr", "solve", "renorm", "frobenius_norm", "nuclear_norm"],
 }
 
 RNG = np.random.default_rng(0)
@@ -126,6 +127,9 @@ CASES = {
     "cartesian_prod": (lambda T, a, b: T.cartesian_prod(a, b), M[0, :2], M[1]),
     "block_diag": (lambda T, a, b: T.block_diag(a, b, a[0, 0]), M[:2, :3], M[0]),
     "chain_matmul": (lambda T, a, b: T.chain_matmul(a, b, a), M[:, :3], SQ),
+    "renorm": (lambda T, a: a.renorm(2, 0, 1.5), M), "renorm_p1": (lambda T, a: T.renorm(a, 1, 1, 2.0), M),
+    "frobenius_norm": (lambda T, a: T.frobenius_norm(a, dim=(0, 2)), T3), "nuclear_norm": (lambda T, a: T.nuclear_norm(a), M),
+    "svd_S": (lambda T, a: T.svd(a).S, M), "linalg_svd_S": (lambda T, a: T.linalg.svd(a, full_matrices=False).S, M),
 }
 
 
@@ -241,6 +245,17 @@ def test_var_of_one_element_is_nan_as_in_pytorch():
         check(lambda T: [f64(T, [2.0]).var(), f64(T, [2.0]).std(correction=0), f64(T, [[1.0, 2.0]]).var(0)])
 
 
+def test_matrix_rank_and_removed_functions():
+    check(lambda T: [T.linalg.matrix_rank(f64(T, M)), T.linalg.matrix_rank(f64(T, np.outer(M[0], M[1]))),
+                     T.linalg.matrix_rank(f64(T, np.zeros((2, 3, 3))))])
+    check_raises(lambda T: T.solve(f64(T, SQ), f64(T, SQ)), "deprecated since version 1.9 and is now removed")
+    check_raises(lambda T: f64(T, SQ).solve(f64(T, SQ)), "torch.linalg.solve")
+
+
+def test_in_place_renorm():
+    check(lambda T: f64(T, M).renorm_(2, 1, 1.0))
+
+
 def test_svd_qr_eigh_reconstruct():
     # the factors' signs are not unique: compare what they rebuild
     def program(T):
@@ -248,7 +263,9 @@ def test_svd_qr_eigh_reconstruct():
         u, s, vh = T.linalg.svd(a, full_matrices=False)
         q, r = T.linalg.qr(a.T)
         w, v = T.linalg.eigh(f64(T, SPD))
-        return [u @ T.diag_embed(s) @ vh if hasattr(T, "diag_embed") else s, q @ r, (v * w) @ v.T, s, w,
-                T.linalg.svd(a).U.shape == (3, 3)]
+        u2, s2, v2 = a.svd()
+        q2, r2 = T.qr(a, some=False)
+        return [(u * s) @ vh, q @ r, (v * w) @ v.T, s, w, T.linalg.svd(a).U.shape == (3, 3), (u2 * s2) @ v2.T,
+                q2 @ r2, q2.shape, T.svd(a, some=False).U.shape]
     check(program)
 

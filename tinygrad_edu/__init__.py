@@ -164,13 +164,15 @@ from .linalg import (  # noqa: E402
     cdist,
     chain_matmul,
     einsum,
+    frobenius_norm,
+    nuclear_norm,
     std_mean,
     tensordot,
     var_mean,
 )
 
 __all__ += ["linalg", "block_diag", "cartesian_prod", "cdist", "chain_matmul", "einsum", "std_mean",
-            "tensordot", "var_mean"]
+            "tensordot", "var_mean", "frobenius_norm", "nuclear_norm"]
 
 for _name, _fn in _install().items():
     if _name not in globals():

@@ -28,9 +28,9 @@ from .reduce_methods import vector_norm
 from .value import Value
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "solve", "pinv",
-           "matrix_power", "cross", "svd", "svdvals", "qr", "eigh", "eigvalsh", "cholesky"]
+           "matrix_power", "cross", "svd", "svdvals", "qr", "eigh", "eigvalsh", "cholesky", "matrix_rank"]
 TOPLEVEL = ["einsum", "tensordot", "cdist", "cartesian_prod", "block_diag", "chain_matmul", "var_mean",
-            "std_mean"]
+            "std_mean", "frobenius_norm", "nuclear_norm"]
 
 _SVD = namedtuple("svd", ["U", "S", "Vh"])
 _QR = namedtuple("qr", ["Q", "R"])
@@ -42,7 +42,8 @@ def _v(x: Any) -> Value:
 
 
 def _const(like: Value, data: Any) -> Value:
-    return like._from_op(np.ascontiguousarray(data), None)
+    data = np.array(data)
+    return like._from_op(data[()] if data.ndim == 0 else data, None)
 
 
 def matrix_norm(A: Any, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool = False, *,
@@ -169,7 +170,25 @@ def eigh(A: Any, UPLO: str = "L") -> Any:
     return _EIGH(eigvalsh(A, UPLO), _const(A, vectors))
 
 
+def matrix_rank(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Value:
+    """How many singular values exceed max(atol, rtol * the largest) (int64, no graph)."""
+    A = _v(A)
+    s = np.linalg.svd(A._data, compute_uv=False)
+    eps = np.finfo(A.dtype).eps * max(A.shape[-2:]) if rtol is None and atol is None else (rtol or 0.0)
+    tol = np.maximum(atol or 0.0, eps * s.max(axis=-1, initial=0.0))
+    return _const(A, (s > np.expand_dims(tol, -1)).sum(-1).astype(np.int64))
+
+
 # ------------------------------------------------------------------ top-level functions
+def frobenius_norm(input: Any, dim: Any = (-2, -1), keepdim: bool = False) -> Value:  # noqa: A002
+    """The 2-norm of all elements over ``dim`` (kept for old code: linalg.vector_norm)."""
+    return vector_norm(_v(input), 2, dim, keepdim)
+
+
+def nuclear_norm(input: Any, dim: Any = (-2, -1), keepdim: bool = False) -> Value:  # noqa: A002
+    """The sum of the singular values (kept for old code: linalg.matrix_norm(A, 'nuc'))."""
+    return matrix_norm(_v(input), "nuc", dim, keepdim)
+
 def einsum(equation: str, *operands: Any) -> Value:
     """Sums of products over the repeated subscripts of ``equation`` ('ij,jk->ik'); its gradient
     is another einsum. The operands may also come as one list."""

@@ -15,17 +15,21 @@ import numpy as np
 
 from .dims import wrap_dim
 from .ops import Cat
-from .ops.linalg2 import Cholesky, Det, Inverse, LogAbsDet, Pinv, square
+from .ops.linalg2 import Cholesky, Det, Inverse, LogAbsDet, Pinv, SvdVals, square
 
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["LinalgMethods", "RESULTS", "torch_type", "at_index"]
+__all__ = ["LinalgMethods", "RESULTS", "torch_type", "at_index", "SOLVE_REMOVED"]
 
 RESULTS = {name: namedtuple(name, fields) for name, fields in [
     ("cummax", "values indices"), ("cummin", "values indices"), ("median", "values indices"),
     ("nanmedian", "values indices"), ("mode", "values indices"), ("kthvalue", "values indices"),
-    ("aminmax", "min max"), ("histogram", "hist bin_edges"), ("slogdet", "sign logabsdet")]}
+    ("aminmax", "min max"), ("histogram", "hist bin_edges"), ("slogdet", "sign logabsdet"),
+    ("svd", "U S V"), ("qr", "Q R")]}
+SOLVE_REMOVED = ("This function was deprecated since version 1.9 and is now removed. `torch.solve` is "
+                 "deprecated in favor of `torch.linalg.solve`. `torch.linalg.solve` has its arguments "
+                 "reversed and does not return the LU factorization.")
 _TYPES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
           "bool": "Bool", "float64": "Double", "float32": "Float"}
 
@@ -143,4 +147,22 @@ class LinalgMethods:
         """The Cholesky factor L (L L^T = self), or U = L^T when ``upper``."""
         low = Cholesky.apply(self)
         return low.transpose(-2, -1) if upper else low
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        """(U, S, V) with self = U diag(S) V^T (the old torch.svd: V, not Vh). S is
+        differentiable (once); U and V come back without a graph."""
+        u, _, vh = np.linalg.svd(self._data, full_matrices=not some)
+        if not compute_uv:
+            u, vh = np.zeros_like(u), np.zeros_like(vh)
+        v = self._const(np.swapaxes(vh, -1, -2).copy())
+        return RESULTS["svd"](self._const(u), SvdVals.apply(self), v)
+
+    def qr(self, some: bool = True) -> Any:
+        """(Q, R) with self = Q R, Q orthonormal, R upper triangular. No graph."""
+        q, r = np.linalg.qr(self._data, mode="reduced" if some else "complete")
+        return RESULTS["qr"](self._const(q), self._const(r))
+
+    def solve(self, other: Any) -> Any:
+        """Removed in PyTorch (use torch.linalg.solve): raises its error."""
+        raise RuntimeError(SOLVE_REMOVED)
 

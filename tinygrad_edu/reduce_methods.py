@@ -324,6 +324,13 @@ class ReduceMethods(LinalgMethods):
             out = out.reshape([out.shape[0]] + kept)
         return out.squeeze(0) if qs.ndim == 0 else out
 
+    def renorm(self, p: float, dim: int, maxnorm: float) -> Value:
+        """Each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled down to it."""
+        d = wrap_dim(dim, self.ndim)
+        norms = vector_norm(self, p, tuple(i for i in range(self.ndim) if i != d), keepdim=True)
+        over = norms._data > maxnorm
+        return self * Where.apply(maxnorm / (norms + 1e-7), 1.0, cond=over)
+
     # ------------------------------------------------------------------ counting
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Value:  # noqa: A002
         """Counts of the elements in ``bins`` equal bins over [min, max] (the data's range when
