@@ -318,6 +318,7 @@ class MoreIndexMethods:
         ``reduce``: "sum", "prod", "mean", "amax" or "amin"; ``include_self=False`` leaves self's
         numbers out where something is scattered. Ties of amax/amin share the gradient evenly;
         the gradient of "prod" is first-order only (the other factors are taken as constants)."""
+        reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # PyTorch takes these too
         if reduce not in ("sum", "prod", "mean", "amax", "amin"):
             raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
         if self.ndim == 0:
@@ -335,7 +336,9 @@ class MoreIndexMethods:
             count = np.zeros(self.shape, dtype=np.int64)
             np.add.at(count, at, 1)
             count += include_self | ~hit
-            return out / count if self.dtype.kind == "f" else out.div(count, rounding_mode="floor")
+            if self.dtype.kind == "f":
+                return out / count
+            return self._from_op(raw(out) // count, None)  # integers: floor division, no graph
         data = np.array(raw(self), copy=True)
         ufunc = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
         if not include_self:
@@ -343,6 +346,8 @@ class MoreIndexMethods:
                 {"prod": 1, "amax": np.iinfo(self.dtype).min, "amin": np.iinfo(self.dtype).max}[reduce])
         ufunc.at(data, at, raw(src))
         result = self._from_op(data, None)
+        if self.dtype.kind != "f":
+            return result
         if reduce == "prod":  # d out / d x = the product of the other factors (zeros counted apart)
             mine = hit & include_self
             x, y = raw(self), raw(src)
@@ -353,10 +358,11 @@ class MoreIndexMethods:
             d_self = np.where(mine, _others(x, nonzero, zeros), ~hit)
             part = ScatterAdd.apply((src - src.detach()) * d_src, index=at, shape=self.shape)
             return result + part + (self - self.detach()) * d_self
-        tie_self = hit & include_self & (raw(self) == data)
+        tie_self = raw(self) == data  # PyTorch counts self's ties even with include_self=False
         tie_src = raw(src) == data[at]
         count = tie_self.astype(np.int64)
         np.add.at(count, at, tie_src)
-        total = ScatterAdd.apply(src * tie_src, index=at, shape=self.shape) + self * tie_self
+        total = ScatterAdd.apply(src * tie_src, index=at, shape=self.shape)
+        total = total + self * (tie_self & hit & include_self)
         total = total / np.maximum(count, 1)
         return result + (total - total.detach()) + (self - self.detach()) * ~hit

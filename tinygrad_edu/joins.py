@@ -82,17 +82,29 @@ def column_stack(tensors: Sequence[Any]) -> Value:
 
 def broadcast_shapes(*shapes: Any) -> Size:
     """The shape that values of ``shapes`` broadcast to."""
-    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
-    try:
-        return Size(np.broadcast_shapes(*shapes))
-    except ValueError:
-        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape "
-                           f"({shapes})") from None
+    out: list[int] = []
+    for i, shape in enumerate((s,) if isinstance(s, int) else tuple(s) for s in shapes):
+        out = [1] * (len(shape) - len(out)) + out
+        for d in range(1, len(shape) + 1):
+            a, b = out[-d], shape[-d]
+            if a != b and a != 1 and b != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {b} at {-d}! Mismatching "
+                                   f"argument at index {i} had {tuple(shape)}; but expected shape should be "
+                                   f"broadcastable to {out}")
+            out[-d] = b if a == 1 else a
+    return Size(out)
 
 
 def broadcast_tensors(*tensors: Any) -> tuple[Value, ...]:
     vs = _values(tensors)
-    shape = np.broadcast_shapes(*[v.shape for v in vs]) if vs else ()
+    shape: tuple = ()
+    for v in vs:
+        for d in range(1, min(len(shape), v.ndim) + 1):
+            a, b = shape[-d], v.shape[-d]
+            if a != b and a != 1 and b != 1:
+                raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                                   f"non-singleton dimension {max(len(shape), v.ndim) - d}")
+        shape = tuple(np.broadcast_shapes(shape, v.shape))
     return tuple(v.expand(shape) for v in vs)
 
 
@@ -141,10 +153,10 @@ def combinations(input: Any, r: int = 2, with_replacement: bool = False) -> Valu
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
     if r < 0:
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return x[np.zeros(0, dtype=np.int64)]
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     index = np.array(list(pick(range(x.numel()), r)), dtype=np.int64).reshape(-1, r)
-    if r == 0 or not len(index):
-        return x[np.zeros(0, dtype=np.int64)]
     return x[index]
 
 

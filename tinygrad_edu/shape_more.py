@@ -48,6 +48,13 @@ def _ints(x: Any) -> list[int]:
     return [int(i) for i in x] if isinstance(x, (list, tuple)) else [int(x)]
 
 
+def _size(size: tuple) -> tuple[int, ...]:
+    shape = sizes_arg(size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+    return shape
+
+
 class MoreShapeMethods:
     """Mixin: more shape and indexing methods."""
 
@@ -357,25 +364,25 @@ class MoreShapeMethods:
         return out.sum(axes, keepdim=True) if axes else out
 
     # ------------------------------------------------------------------ new values like self
-    def _new(self, data: np.ndarray, dtype: Any, requires_grad: bool) -> Value:
+    def _new(self, data: Any, dtype: Any, requires_grad: bool) -> Value:
         out = self._from_op(as_data(data, self.dtype if dtype is None else dtype), None)
         return out.requires_grad_() if requires_grad else out
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Value:
-        return self._new(np.zeros(sizes_arg(size)), dtype, requires_grad)
+        return self._new(np.zeros(_size(size)), dtype, requires_grad)
 
     def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Value:
-        return self._new(np.ones(sizes_arg(size)), dtype, requires_grad)
+        return self._new(np.ones(_size(size)), dtype, requires_grad)
 
     def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Value:
-        return self._new(np.zeros(sizes_arg(size)), dtype, requires_grad)
+        return self._new(np.zeros(_size(size)), dtype, requires_grad)
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Value:
-        return self._new(np.full(sizes_arg((size,)), fill_value), dtype, requires_grad)
+        return self._new(np.full(_size((size,)), fill_value), dtype, requires_grad)
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
                    requires_grad: bool = False) -> Value:
@@ -411,6 +418,8 @@ class MoreShapeMethods:
         return self._reshape_in_place("unsqueeze", dim)
 
     def t_(self) -> Value:
+        if self.ndim > 2:
+            raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self._reshape_in_place("t")
 
     def transpose_(self, dim0: int, dim1: int) -> Value:
