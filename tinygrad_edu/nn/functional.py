@@ -105,3 +105,132 @@ from .attention import (  # noqa: E402,F401
 )
 
 __all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
+
+# ---------------------------------------------------------------- more layers as functions
+# (nn/functional_more.py, functional_loss2.py, padding.py, conv1d3d.py, pooling2.py, pooling3.py,
+#  norm2.py, upsampling.py, embedding_bag.py)
+from .conv1d3d import (  # noqa: E402
+    conv1d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from .embedding_bag import (  # noqa: E402
+    embedding_bag,
+)
+from .functional_loss2 import (  # noqa: E402
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    kl_div,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from .functional_more import (  # noqa: E402
+    alpha_dropout,
+    bilinear,
+    celu,
+    celu_,
+    channel_shuffle,
+    cosine_similarity,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    elu_,
+    feature_alpha_dropout,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    hardtanh_,
+    leaky_relu_,
+    logsigmoid,
+    mish,
+    normalize,
+    pairwise_distance,
+    pdist,
+    pixel_shuffle,
+    pixel_unshuffle,
+    prelu,
+    relu6,
+    relu_,
+    rrelu,
+    rrelu_,
+    selu,
+    selu_,
+    softmin,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+    threshold_,
+)
+from .norm2 import (  # noqa: E402
+    group_norm,
+    instance_norm,
+    local_response_norm,
+    rms_norm,
+)
+from .padding import (  # noqa: E402
+    pad,
+)
+from .pooling2 import (  # noqa: E402
+    avg_pool1d,
+    avg_pool3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
+from .pooling3 import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
+    fold,
+    unfold,
+)
+from .upsampling import (  # noqa: E402
+    interpolate,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
+
+__all__ += [
+    "hardtanh", "hardtanh_", "relu6", "relu_", "selu", "selu_", "celu", "celu_", "elu_", "leaky_relu_",
+    "threshold", "threshold_", "glu", "hardshrink", "softshrink", "hardsigmoid", "hardswish",
+    "logsigmoid", "mish", "softmin", "softsign", "tanhshrink", "rrelu", "rrelu_", "prelu", "normalize",
+    "cosine_similarity", "pairwise_distance", "pdist", "dropout1d", "dropout2d", "dropout3d",
+    "alpha_dropout", "feature_alpha_dropout", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
+    "bilinear", "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
+    "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss",
+    "poisson_nll_loss", "gaussian_nll_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+    "pad", "conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices",
+    "avg_pool1d", "avg_pool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d",
+    "max_unpool3d", "adaptive_avg_pool1d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "unfold", "fold", "group_norm",
+    "instance_norm", "local_response_norm", "rms_norm", "interpolate", "upsample", "upsample_nearest",
+    "upsample_bilinear", "embedding_bag"
+]

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from ..value import Value
 from . import functional_loss2 as FL
+from .layers2 import PairwiseDistance
 from .loss import NLLLoss, _Loss, _WeightedLoss
 
 __all__ = ["KLDivLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss",
@@ -157,7 +158,8 @@ class TripletMarginWithDistanceLoss(_Loss):
         if margin <= 0:
             raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, "
                              f"got {margin} instead")
-        self.distance_function, self.margin, self.swap = distance_function, margin, swap
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
+        self.margin, self.swap = margin, swap
 
     def forward(self, anchor: Value, positive: Value, negative: Value) -> Value:
         return FL.triplet_margin_with_distance_loss(
