@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from ..ops import LinearFunction
 from ..toplevel import cat
 from ..value import Value
-from . import functional as F
-from .functional_act import dropout as _plain_dropout
+from .functional_act import dropout
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
@@ -37,6 +37,11 @@ def _is_float(x: Any) -> bool:
 
 def _const(data: np.ndarray) -> Value:
     return Value(np.ascontiguousarray(data))
+
+
+def _linear(x: Value, w: Value, b: Value | None) -> Value:
+    """``F.linear`` (the same one-node op; nn.functional itself imports this module)."""
+    return LinearFunction.apply(x, w) if b is None else LinearFunction.apply(x, w, b)
 
 
 def _safe_softmax(scores: Value) -> Value:
@@ -100,7 +105,7 @@ def scaled_dot_product_attention(query: Value, key: Value, value: Value, attn_ma
         scores = scores + attn_mask
     weights = _safe_softmax(scores)
     if dropout_p > 0.0:
-        weights = _plain_dropout(weights, dropout_p, True)
+        weights = dropout(weights, dropout_p, True)
     return weights.matmul(value)
 
 
@@ -176,7 +181,7 @@ def _in_projection(query: Value, key: Value, value: Value, w: Any, b: Value | No
     bs = (None, None, None) if b is None else (b[:E], b[E:2 * E], b[2 * E:])
     if not isinstance(w, tuple):
         if query is key and key is value:
-            proj = F.linear(query, w, b)
+            proj = _linear(query, w, b)
             return proj[..., :E], proj[..., E:2 * E], proj[..., 2 * E:]
         w = (w[:E], w[E:2 * E], w[2 * E:])
     else:
@@ -184,7 +189,7 @@ def _in_projection(query: Value, key: Value, value: Value, w: Any, b: Value | No
         for name, wi, s in zip(("query", "key", "value"), w, sizes):
             if tuple(wi.shape) != (E, s):
                 raise AssertionError(f"expecting {name} weights shape of {(E, s)}, but got {wi.shape}")
-    return tuple(F.linear(x, wi, bi) for x, wi, bi in zip((query, key, value), w, bs))  # type: ignore
+    return tuple(_linear(x, wi, bi) for x, wi, bi in zip((query, key, value), w, bs))  # type: ignore
 
 
 def multi_head_attention_forward(
@@ -282,9 +287,9 @@ def multi_head_attention_forward(
             scores = attn_mask + scores
         attn = scores.softmax(-1)
         if dropout_p > 0.0:
-            attn = F.dropout(attn, p=dropout_p)
+            attn = dropout(attn, p=dropout_p)
         out = attn.matmul(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
-        out = F.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+        out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
         attn = attn.reshape(bsz, num_heads, tgt_len, src_len)
         if average_attn_weights:
             attn = attn.mean(dim=1)
@@ -299,7 +304,7 @@ def multi_head_attention_forward(
                                        v.reshape(bsz, num_heads, src_len, head_dim),
                                        attn_mask, dropout_p, is_causal)
     out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
-    out = F.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+    out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
     return (out if is_batched else out.squeeze(1)), None
 
 

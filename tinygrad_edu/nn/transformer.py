@@ -218,9 +218,9 @@ def _feed_forward(layer: Module, d_model: int, dim_ff: int, dropout: float, eps:
     layer.linear2 = Linear(dim_ff, d_model, bias=bias, dtype=dtype)
     layer.norm_first = norm_first
     for i in range(1, n_norms + 1):
-        setattr(layer, f"norm{i}", LayerNorm(d_model, eps=eps, bias=bias, dtype=dtype))
+        layer.add_module(f"norm{i}", LayerNorm(d_model, eps=eps, bias=bias, dtype=dtype))
     for i in range(1, n_norms + 1):
-        setattr(layer, f"dropout{i}", Dropout(dropout))
+        layer.add_module(f"dropout{i}", Dropout(dropout))
 
 
 class TransformerDecoderLayer(Module):
