@@ -120,7 +120,11 @@ def test_pytorch_conventions_at_kinks_and_special_points():
     out = a.xlogy(b)
     assert out.tolist() == [0.0, 2 * math.log(3)]
     out.sum().backward()
-    np.testing.assert_allclose(a.grad.numpy(), [0.0, math.log(3)])  # 0 where x == 0
+    np.testing.assert_allclose(a.grad.numpy(), [math.log(3), math.log(3)])  # log(y), also at x == 0
+    a, b = _leaf([0.0, 0.0]), _leaf([0.0, -1.0])
+    assert a.xlogy(b).tolist() == [0.0, 0.0]
+    a.xlogy(b).sum().backward()
+    assert a.grad.tolist() == [0.0, 0.0]  # 0 where x == 0 and y <= 0
     assert tg.tensor([0.0]).xlogy(tg.tensor([math.nan])).isnan().item()
     a, b = _leaf([1.0, 2.0, math.nan, 1.0]), _leaf([1.0, 1.0, 1.0, math.nan])
     assert a.fmax(b).tolist() == [1.0, 2.0, 1.0, 1.0]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .dtypes import get_default_dtype
 from .ops import Div, Sub, Where
 from .ops.elementwise2 import Mod
 from .state import GraphValue
@@ -72,7 +73,25 @@ class IntMethods:
         """``other`` as a Value, a Python number taking the dtype PyTorch would promote to."""
         if isinstance(other, GraphValue):
             return other  # type: ignore[return-value]
-        return self._from_op(np.asarray(other, dtype=np.result_type(self._data, other)), None)
+        dtype = np.result_type(self._data, other)
+        if dtype.kind == "f" and self._data.dtype.kind != "f":
+            dtype = get_default_dtype()  # integer data and a Python float: PyTorch's default float
+        return self._from_op(np.asarray(other, dtype=dtype), None)
+
+    def _common(self, other: Any, true_division: bool = False) -> tuple[Any, Any]:
+        """(self, other) cast so that numpy computes in the dtype PyTorch promotes to: the float
+        side's dtype when the other side is integer data; the default float dtype for integer
+        data and a Python float (and, for true division, for integer data on both sides)."""
+        a_float = self._data.dtype.kind == "f"
+        if isinstance(other, GraphValue):
+            b_float = other._data.dtype.kind == "f"
+            if a_float != b_float:
+                return (self, other.to(self.dtype)) if a_float else (self.to(other.dtype), other)
+            if true_division and not a_float:
+                return self.to(get_default_dtype()), other.to(get_default_dtype())
+        elif not a_float and (isinstance(other, float) or true_division):
+            return self.to(get_default_dtype()), other
+        return self, other
 
     # ------------------------------------------------------------------ aliases
     def positive(self) -> Value:
@@ -93,13 +112,13 @@ class IntMethods:
         return Sub.apply(self, other if alpha == 1 else other * alpha)
 
     def true_divide(self, other: Any) -> Value:
-        return Div.apply(self, other)
+        return Div.apply(*self._common(other, true_division=True))
 
     def divide(self, other: Any, *, rounding_mode: str | None = None) -> Value:
         """self / other; ``rounding_mode`` "trunc" or "floor" rounds the quotient (integer
         inputs then stay integer; the gradient is zero)."""
         if rounding_mode is None:
-            return Div.apply(self, other)
+            return self.true_divide(other)
         if rounding_mode not in ("trunc", "floor"):
             raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                                f"found '{rounding_mode}'")
@@ -108,10 +127,11 @@ class IntMethods:
             _check_zero(b)
             q = np.floor_divide(a, b)
             return self._plain(q + ((q < 0) & (q * b != a)) if rounding_mode == "trunc" else q)
+        x, other = self._common(other)
+        a, b = x._data, raw(other)
         with np.errstate(divide="ignore", invalid="ignore"):
             q = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(np.true_divide(a, b))
-        x = self if self._data.dtype == q.dtype else self.to(q.dtype)  # type: ignore[attr-defined]
-        return x._flat(q)
+        return (x if x._data.dtype == q.dtype else x.to(q.dtype))._flat(q)
 
     def greater(self, other: Any) -> Value:
         return self.gt(other)  # type: ignore[attr-defined]
@@ -137,7 +157,7 @@ class IntMethods:
         if check_kinds(name, "iuf", self, other).kind != "f":
             _check_zero(other)
             return self._plain((np.remainder if floor else np.fmod)(self._data, raw(other)))
-        return Mod.apply(self, other, floor=floor)
+        return Mod.apply(*self._common(other), floor=floor)
 
     def remainder(self, other: Any) -> Value:
         """self - other * floor(self / other): Python's %, with the sign of other."""

@@ -140,9 +140,10 @@ class MathMethods(IntMethods):
         return (x / (1 - x)).log()
 
     def xlogy(self, other: Any) -> Value:
-        """x * log(y), and 0 where x == 0 (unless y is nan), gradients included."""
+        """x * log(y), and 0 where x == 0 (unless y is nan). Where x == 0 and y <= 0, y is
+        swapped for 1 inside, so the value is 0 and x's gradient 0 there, as PyTorch's."""
         x, y = _fl(self), _fl(self._lift(other))
-        zero = (x._data == 0) & ~np.isnan(y._data)
+        zero = (x._data == 0) & (y._data <= 0)
         return x * (Where.apply(1.0, y, cond=zero) if zero.any() else y).log()
 
     def logaddexp(self, other: Any) -> Value:
@@ -280,11 +281,14 @@ class MathMethods(IntMethods):
         """The next float after self towards other (gradient 1 for self, as PyTorch's)."""
         check_kinds("nextafter", "f", self, other)
         out = np.nextafter(self._data, raw(other))
-        if not self._rg:
+        if not (self._rg or isinstance(other, GraphValue) and other._rg):
             return self._plain(out)
         with np.errstate(invalid="ignore", over="ignore"):
             delta = out - self._data  # exact: out and self are neighbours
-        return Where.apply(self + delta, out, cond=np.isfinite(delta))
+        out = Where.apply(self + delta, out, cond=np.isfinite(delta))
+        if isinstance(other, GraphValue) and other._rg:  # other gets a zero gradient, as in PyTorch
+            out = out + Where.apply(other, 0.0, cond=False)
+        return out
 
     def lerp(self, end: Any, weight: Any) -> Value:
         """self + weight (end - self), computed as PyTorch computes it (from end when

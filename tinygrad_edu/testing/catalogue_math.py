@@ -69,7 +69,7 @@ MATH_CASES: list[dict] = [
     _binary("fmod", lambda a, b: a.fmod(b), lambda a, b: np.ones_like(a + b),
             lambda a, b: -np.trunc(a / b), domain=[(1.1, 1.4), (0.75, 1.0)]),
     _binary("xlogy", lambda a, b: a.xlogy(b), lambda a, b: np.log(b) + 0 * a, lambda a, b: a / b,
-            domain=[(-3.0, 3.0), (0.2, 3.0)], avoid=(0.0,)),
+            domain=[(-3.0, 3.0), (0.2, 3.0)]),
     _binary("copysign", lambda a, b: a.copysign(b), lambda a, b: np.sign(a) * np.where(b < 0, -1, 1),
             lambda a, b: 0 * (a + b), avoid=(0.0,)),
     _binary("fmax", lambda a, b: a.fmax(b + 0.1234567), lambda a, b: (a >= b + 0.1234567) * 1.0,
