@@ -344,6 +344,22 @@ def test_mha_init_bounds_and_attributes():
     check(program)
 
 
+def test_merge_masks_and_reprs():
+    def program(T):
+        m = _mha(T, batch_first=True)
+        q = f64(T, _rand(0, 2, 3, 6))
+        am, kpm = f64(T, _rand(1, 3, 3)), f64(T, _rand(2, 2, 3))
+        both, t2 = m.merge_masks(am, kpm, q)
+        only_kpm, t1 = m.merge_masks(None, kpm, q)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reprs = [repr(_build(T, n)) for n in ("mha_cross_masks", "dec_layer")]
+        return {"both": both, "t2": t2, "kpm": only_kpm, "t1": t1, "none": m.merge_masks(None, None, q),
+                "reprs": reprs}
+
+    check(program)
+
+
 def test_square_subsequent_mask():
     check(
         lambda T: {

@@ -129,6 +129,22 @@ class MultiheadAttention(Module):
             return out.transpose(1, 0), weights
         return out, weights
 
+    def merge_masks(self, attn_mask: Value | None, key_padding_mask: Value | None,
+                    query: Value) -> tuple[Value | None, int | None]:
+        """(mask, type): the key padding mask alone (type 1), or the attention mask expanded to
+        (N, heads, L, L) plus the padding mask if any (type 2); (None, None) without masks."""
+        merged, mask_type = key_padding_mask, (1 if key_padding_mask is not None else None)
+        if attn_mask is not None:
+            n, seq, _ = query.shape
+            if attn_mask.ndim == 3:
+                merged = attn_mask.reshape(n, -1, seq, seq)
+            else:
+                merged = attn_mask.reshape(1, 1, seq, seq).expand(n, self.num_heads, seq, seq)
+            if key_padding_mask is not None:
+                merged = merged + key_padding_mask.reshape(n, 1, 1, seq).expand(n, self.num_heads, 1, seq)
+            mask_type = 2
+        return merged, mask_type
+
 
 def _generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Value:
     """(sz, sz): 0 on and below the diagonal, -inf above it (a float causal mask)."""
