@@ -98,8 +98,11 @@ def stack(values: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Va
     return Stack.apply(*vs, axis=_check_join("stack", vs, dim if axis is None else axis, new_axis=True))
 
 
-def where(condition: Any, x: Any, y: Any) -> Value:
-    """``x`` where ``condition`` holds, else ``y`` (differentiable in x and y)."""
+def where(condition: Any, x: Any = None, y: Any = None) -> Any:
+    """``x`` where ``condition`` holds, else ``y`` (differentiable in x and y). With the condition
+    alone, the indexes where it holds, one value per axis (``torch.nonzero(c, as_tuple=True)``)."""
+    if x is None and y is None:
+        return _v(condition).nonzero(as_tuple=True)
     cond = np.asarray(_index(condition), dtype=bool)
     if not isinstance(x, Value) and not isinstance(y, Value):
         x = _v(x)
