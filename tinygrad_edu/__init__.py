@@ -19,12 +19,6 @@ from .creation import (
     linspace,
     ones,
     ones_like,
-    rand,
-    rand_like,
-    randint,
-    randn,
-    randn_like,
-    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -36,6 +30,7 @@ from .function import Function
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from .state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .surface import normal, rand, rand_like, randint, randint_like, randn, randn_like, randperm
 from .threads import get_num_threads, set_num_threads
 from .toplevel import (
     abs,
@@ -114,8 +109,6 @@ from .creation import (  # noqa: E402
     LongTensor,
     Tensor,
     empty_like,
-    normal,
-    randint_like,
 )
 from .device import get_default_device, set_default_device  # noqa: E402
 
@@ -174,8 +167,28 @@ from .linalg import (  # noqa: E402
 __all__ += ["linalg", "block_diag", "cartesian_prod", "cdist", "chain_matmul", "einsum", "std_mean",
             "tensordot", "var_mean", "frobenius_norm", "nuclear_norm"]
 
+# more factories, dtype names and queries, random state, devices, inference mode, and the switches
+# programs set at the top (surface.__all__); numpy's axis=/keepdims= for every dim=/keepdim= (dims.py)
+from .creation import ByteTensor, CharTensor, ShortTensor, asarray, logspace, scalar_tensor  # noqa: E402
+from .creation import range_ as range  # noqa: E402, A004
+from .device import accelerator  # noqa: E402
+from .dims import accept_numpy_names as _accept_numpy_names  # noqa: E402
+from .dtypes import dtype, int8, int16, short, uint8, uint16, uint32, uint64  # noqa: E402
+from .random import default_generator  # noqa: E402
+from .state import inference_mode, is_inference_mode_enabled  # noqa: E402
+from .surface import *  # noqa: E402, F403
+from .surface import __all__ as _surface_all  # noqa: E402
+
+int = int32  # noqa: A001 - torch.int is int32
+__all__ += [n for n in _surface_all if n not in __all__] + [
+    "ByteTensor", "CharTensor", "ShortTensor", "asarray", "logspace", "scalar_tensor", "range",
+    "accelerator", "dtype", "int8", "int16", "short", "int", "uint8", "uint16", "uint32", "uint64",
+    "default_generator", "inference_mode", "is_inference_mode_enabled"]
+_accept_numpy_names(Value)
+
 for _name, _fn in _install().items():
     if _name not in globals():
         globals()[_name] = _fn
         __all__.append(_name)
 del _name, _fn
+_accept_numpy_names(globals())  # torch.argmax(x, axis=1) and the like

@@ -1,53 +1,58 @@
-"""Functions that make new values, as PyTorch code calls them: ``tensor``, ``zeros``, ``randn``...
+"""Functions that make new values, as PyTorch code calls them: ``tensor``, ``zeros``, ``arange``...
 
-Also PyTorch's legacy constructors: ``Tensor(2, 3)`` / ``Tensor([1, 2])`` (the default float dtype)
-and ``FloatTensor``, ``DoubleTensor``, ``LongTensor``, ``IntTensor``, ``BoolTensor``.
+Sizes are given as PyTorch takes them: ``zeros(2, 3)``, ``zeros((2, 3))``, ``zeros(size=(2, 3))``
+(:func:`size_arg`). Also PyTorch's legacy constructors: ``Tensor(2, 3)`` / ``Tensor([1, 2])`` (the
+default float dtype) and ``FloatTensor``, ``DoubleTensor``, ``LongTensor``, ``IntTensor``,
+``BoolTensor``, ``ByteTensor``, ``CharTensor``, ``ShortTensor``. The random factories (``rand``,
+``randn``...) are in surface.py.
 """
 
 from __future__ import annotations
 
 import math
+import operator
+import warnings
 from abc import ABCMeta
 from typing import Any
 
 import numpy as np
 
 from .device import check_device
-from .dtypes import as_data, check_float_for_grad, get_default_dtype
-from .methods import shape_arg as _shape_arg
-from .random import Generator, rng
+from .dtypes import as_data, get_default_dtype
 from .torch_types import Size
 from .value import Value
 
 __all__ = [
     "tensor",
     "as_tensor",
+    "asarray",
     "from_numpy",
+    "scalar_tensor",
     "zeros",
     "ones",
+    "empty",
+    "full",
     "zeros_like",
     "ones_like",
-    "full",
-    "full_like",
-    "empty",
-    "arange",
-    "linspace",
-    "eye",
-    "rand",
-    "randn",
-    "randint",
-    "rand_like",
-    "randn_like",
-    "randperm",
-    "normal",
-    "randint_like",
     "empty_like",
+    "full_like",
+    "arange",
+    "range_",
+    "linspace",
+    "logspace",
+    "eye",
+    "size_arg",
+    "factory_kw",
+    "new_value",
     "Tensor",
     "FloatTensor",
     "DoubleTensor",
     "LongTensor",
     "IntTensor",
     "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "ShortTensor",
 ]
 
 
@@ -82,7 +87,9 @@ def from_numpy(array: np.ndarray) -> Value:
     return Value(array)
 
 
-def _make(data: np.ndarray, dtype: Any, requires_grad: bool, device: Any = None) -> Value:
+def new_value(data: np.ndarray, dtype: Any, requires_grad: bool, device: Any = None) -> Value:
+    """A factory's result: ``data`` in ``dtype`` (float64 data, with no dtype given, in the
+    default float dtype), after checking ``device``."""
     check_device(device)
     if dtype is None and data.dtype == np.float64:
         dtype = get_default_dtype()
@@ -91,43 +98,108 @@ def _make(data: np.ndarray, dtype: Any, requires_grad: bool, device: Any = None)
     return Value(data, requires_grad=requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
-    return _make(np.zeros(_shape_arg(size), dtype=dtype or get_default_dtype()), None, requires_grad, device)
+def size_arg(name: str, args: tuple, size: Any = None) -> tuple[int, ...]:
+    """PyTorch's size argument of a factory: ints (``rand(2, 3)``), one tuple, list or ``Size``
+    (``rand((2, 3))``), or the keyword (``rand(size=(2, 3))``); checked as PyTorch checks it."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{name}() received an invalid combination of arguments - got sizes both "
+                            f"as positional arguments {args} and as size={size!r}")
+        args = size if isinstance(size, (tuple, list)) else (size,)
+    elif len(args) == 1 and isinstance(args[0], (tuple, list)):  # Size is a tuple
+        args = tuple(args[0])
+    out = []
+    for i, s in enumerate(args):
+        try:
+            if isinstance(s, (bool, np.bool_)):
+                raise TypeError
+            out.append(operator.index(s))
+        except TypeError:
+            raise TypeError(f"{name}(): argument 'size' (position {i + 1}) must be tuple of ints, "
+                            f"not {type(s).__name__}") from None
+    if any(s < 0 for s in out):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(out)}: {out}")
+    return tuple(out)
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
-    return _make(np.ones(_shape_arg(size), dtype=dtype or get_default_dtype()), None, requires_grad, device)
+def _filled(name: str, fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any) -> Value:
+    shape = size_arg(name, *size)
+    return new_value(np.full(shape, fill, dtype=dtype or get_default_dtype()), None, requires_grad, device)
 
 
-def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+          **kw: Any) -> Value:
+    """``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``: the default float dtype
+    unless ``dtype`` says otherwise."""
+    return _filled("zeros", 0, (size, factory_kw(kw)), dtype, requires_grad, device)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+         **kw: Any) -> Value:
+    """``ones(2, 3)``, ``ones((2, 3))`` or ``ones(size=(2, 3))``."""
+    return _filled("ones", 1, (size, factory_kw(kw)), dtype, requires_grad, device)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+          **kw: Any) -> Value:
     """Uninitialised in PyTorch; zeros here (reading it is a bug either way)."""
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad, device=device)
+    return _filled("empty", 0, (size, factory_kw(kw)), dtype, requires_grad, device)
 
 
-def full(
-    size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
-) -> Value:
+_IGNORED = {"layout", "pin_memory", "memory_format", "out"}
+
+
+def factory_kw(kw: dict, sized: bool = True) -> Any:
+    """The ``size=`` keyword; PyTorch's ``layout``, ``pin_memory`` and ``memory_format`` are
+    accepted and have no effect here (one strided layout, one device)."""
+    for key in kw:
+        if not (key == "size" and sized) and key not in _IGNORED:
+            raise TypeError(f"got an unexpected keyword argument '{key}'")
+    if kw.get("out") is not None:
+        raise TypeError("out= is not supported by tinygrad_edu's factories: assign the result instead")
+    return kw.get("size")
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Value:
+    """``full((2, 3), 7.0)``: the dtype of ``fill_value`` (a float: the default float dtype, an
+    int: int64, a bool: bool) unless ``dtype`` says otherwise."""
     fill = as_data(fill_value)
-    return _make(np.full(_shape_arg((size,)), fill, dtype=dtype or fill.dtype), None, requires_grad, device)
+    shape = size_arg("full", (size,))
+    return new_value(np.full(shape, fill, dtype=dtype or fill.dtype), None, requires_grad, device)
 
 
-def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
-    return _make(np.zeros_like(as_data(x), dtype=dtype), None, requires_grad, device)
+def _like(x: Any, dtype: Any, kw: dict) -> tuple[tuple[int, ...], np.dtype]:
+    factory_kw(kw, sized=False)
+    data = as_data(x)
+    return np.shape(data), np.dtype(dtype or data.dtype)
 
 
-def empty_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+               **kw: Any) -> Value:
+    """Zeros of ``x``'s shape and dtype (unless ``dtype`` says otherwise)."""
+    shape, dtype = _like(x, dtype, kw)
+    return new_value(np.zeros(shape, dtype), dtype, requires_grad, device)
+
+
+def empty_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+               **kw: Any) -> Value:
     """Uninitialised in PyTorch; zeros here."""
-    return zeros_like(x, dtype=dtype, requires_grad=requires_grad, device=device)
+    return zeros_like(x, dtype=dtype, requires_grad=requires_grad, device=device, **kw)
 
 
-def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
-    return _make(np.ones_like(as_data(x), dtype=dtype), None, requires_grad, device)
+def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+              **kw: Any) -> Value:
+    """Ones of ``x``'s shape and dtype (unless ``dtype`` says otherwise)."""
+    shape, dtype = _like(x, dtype, kw)
+    return new_value(np.ones(shape, dtype), dtype, requires_grad, device)
 
 
-def full_like(
-    x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
-) -> Value:
-    return _make(np.full_like(as_data(x), fill_value, dtype=dtype), None, requires_grad, device)
+def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None, **kw: Any) -> Value:
+    """``fill_value`` in ``x``'s shape and dtype (``full_like(int_x, 2.5)`` holds 2, as in PyTorch)."""
+    shape, dtype = _like(x, dtype, kw)
+    return new_value(np.full(shape, as_data(fill_value), dtype=dtype), dtype, requires_grad, device)
 
 
 def _has_float(*xs: Any) -> bool:
@@ -156,7 +228,7 @@ def arange(
         data = np.arange(n, dtype=np.int64) * int(step) + int(start)
     else:
         data = float(start) + np.arange(n, dtype=np.float64) * float(step)
-    return _make(data, dtype, requires_grad, device)
+    return new_value(data, dtype, requires_grad, device)
 
 
 def linspace(
@@ -172,7 +244,7 @@ def linspace(
     data = np.where(i < steps // 2, start + i * step, end - (steps - 1 - i) * step)
     if steps == 1:
         data = np.array([float(start)])
-    return _make(data, dtype, requires_grad, device)
+    return new_value(data, dtype, requires_grad, device)
 
 
 def eye(
@@ -182,126 +254,60 @@ def eye(
     for name, v in (("n", n), ("m", n if m is None else m)):
         if v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    return _make(np.eye(n, m), dtype, requires_grad, device)
+    return new_value(np.eye(n, m), dtype, requires_grad, device)
 
 
-def rand(
-    *size: Any,
-    dtype: Any = None,
-    requires_grad: bool = False,
-    generator: Generator | None = None,
-    device: Any = None,
-) -> Value:
-    """Uniform on [0, 1), from the global generator (see ``manual_seed``)."""
-    return _make(rng(generator).random(_shape_arg(size)), dtype, requires_grad, device)
-
-
-def randn(
-    *size: Any,
-    dtype: Any = None,
-    requires_grad: bool = False,
-    generator: Generator | None = None,
-    device: Any = None,
-) -> Value:
-    """Standard normal, from the global generator (see ``manual_seed``)."""
-    return _make(rng(generator).standard_normal(_shape_arg(size)), dtype, requires_grad, device)
-
-
-def normal(
-    mean: Any = 0.0,
-    std: Any = 1.0,
-    size: Any = None,
-    *,
-    generator: Generator | None = None,
-    dtype: Any = None,
-    requires_grad: bool = False,
-    device: Any = None,
-) -> Value:
-    """Samples from N(mean, std**2). ``normal(0.0, 1.0, size=(2, 3))`` with numbers; with a value
-    for ``mean`` and/or ``std`` one sample per element (they broadcast), in that value's dtype."""
-    tensors = [x for x in (mean, std) if isinstance(x, Value)]
-    if not tensors and size is None:
-        raise TypeError("normal() received an invalid combination of arguments - got (float, float): "
-                        "with numbers for mean and std, pass size=, e.g. normal(0.0, 1.0, size=(2, 3))")
-    m, s = as_data(mean), as_data(std)
-    if tensors:
-        if np.any(s < 0):
-            raise RuntimeError("normal expects all elements of std >= 0.0")
-        a, b = np.shape(m), np.shape(s)
-        for i in range(1, max(len(a), len(b)) + 1):
-            da, db = (a[-i] if i <= len(a) else 1), (b[-i] if i <= len(b) else 1)
-            if da != db and 1 not in (da, db):
-                raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
-                                   f"({db}) at non-singleton dimension {max(len(a), len(b)) - i}")
-        shape = np.broadcast_shapes(a, b)
-        dtype = dtype or np.result_type(*(t.dtype for t in tensors))
-    else:
-        if s < 0:
-            raise RuntimeError(f"normal expects std >= 0.0, but found std {float(s):g}")
-        shape = _shape_arg((size,))
-    data = m + s * rng(generator).standard_normal(shape)
-    return _make(np.asarray(data, dtype=np.float64), dtype, requires_grad, device)
-
-
-def randint(
-    low: int,
-    high: Any = None,
-    size: Any = (),
-    *,
-    generator: Generator | None = None,
-    dtype: Any = None,
-    requires_grad: bool = False,
-    device: Any = None,
-) -> Value:
-    """Integers in [low, high), int64. ``randint(10, (3,))`` means low=0, high=10."""
-    if high is None or isinstance(high, (tuple, list)):
-        if isinstance(high, (tuple, list)):
-            size = high
-        low, high = 0, low
-    if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    out = rng(generator).integers(low, high, size=_shape_arg((size,)), dtype=np.int64)
-    dtype = np.dtype(dtype or np.int64)
-    if requires_grad:
-        check_float_for_grad(dtype)
-    return _make(np.asarray(out), dtype, requires_grad, device)
-
-
-def randint_like(x: Any, low: int, high: int | None = None, *, dtype: Any = None,
-                 requires_grad: bool = False, device: Any = None) -> Value:
-    """Integers in [low, high) (``randint_like(x, 10)``: in [0, 10)) of x's shape and dtype."""
-    if high is None:
-        low, high = 0, low
-    data = as_data(x)
-    return randint(low, high, np.shape(data), dtype=dtype or data.dtype, requires_grad=requires_grad,
-                   device=device)
-
-
-def _float_like(op: str, x: Any, dtype: Any) -> np.dtype:
-    dtype = np.dtype(dtype or as_data(x).dtype)
-    if dtype.kind != "f":
-        raise NotImplementedError(f"\"{op}\" not implemented for '{dtype}': pass dtype=, e.g. "
-                                  f"{op}(x, dtype=float64)")
-    return dtype
-
-
-def rand_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
-    dtype = _float_like("rand_like", x, dtype)
-    return rand(*np.shape(as_data(x)), dtype=dtype, requires_grad=requires_grad, device=device)
-
-
-def randn_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
-    dtype = _float_like("randn_like", x, dtype)
-    return randn(*np.shape(as_data(x)), dtype=dtype, requires_grad=requires_grad, device=device)
-
-
-def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
+def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
              requires_grad: bool = False, device: Any = None) -> Value:
-    """A random permutation of ``0 .. n-1`` (int64 unless ``dtype`` says otherwise)."""
-    dtype = np.dtype(dtype or np.int64)
-    if requires_grad:
-        check_float_for_grad(dtype)
-    return _make(rng(generator).permutation(int(n)).astype(np.int64), dtype, requires_grad, device)
+    """``base ** linspace(start, end, steps)``: ``steps`` numbers spaced evenly on a log scale."""
+    exps = linspace(start, end, steps, dtype=np.float64)._data
+    return new_value(np.power(float(base), exps), dtype, requires_grad, device)
+
+
+def range_(start: float = 0, end: float | None = None, step: float = 1, dtype: Any = None,
+          requires_grad: bool = False, device: Any = None) -> Value:
+    """Deprecated in PyTorch (it warns): like ``arange`` but ``end`` is included, and the dtype is
+    the default float dtype even for ints. Use ``arange(start, end + step, step)``."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its "
+                  "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
+                  "which produces values in [start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        raise TypeError('range() missing 1 required positional arguments: "end"')
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    n = math.floor((end - start) / step) + 1
+    data = float(start) + np.arange(n, dtype=np.float64) * float(step)
+    return new_value(data, dtype, requires_grad, device)
+
+
+range_.__name__ = range_.__qualname__ = "range"  # torch.range (range_ here: the builtin stays usable)
+
+
+def scalar_tensor(s: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    """A 0-d value holding the number ``s``, in the default float dtype unless ``dtype`` is given."""
+    if isinstance(s, Value) or not isinstance(s, (int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not "
+                        f"{'Tensor' if isinstance(s, Value) else type(s).__name__}")
+    return new_value(np.array(s, dtype=dtype or get_default_dtype()), None, requires_grad, device)
+
+
+def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
+            requires_grad: bool = False) -> Value:
+    """``obj`` as a value, sharing memory with a Value or numpy array when no cast is needed (and
+    ``copy`` is not True); ``copy=False`` refuses to copy."""
+    check_device(device)
+    data = obj._data if isinstance(obj, Value) else obj
+    if isinstance(data, (np.ndarray, np.generic)) and (dtype is None or np.dtype(dtype) == data.dtype):
+        if not copy:
+            if isinstance(obj, Value) and not requires_grad:
+                return obj
+            return Value(data, requires_grad=requires_grad)
+    elif copy is False:
+        raise ValueError(f"can't alias {type(obj).__name__} of dtype {getattr(data, 'dtype', '?')} "
+                         f"into dtype {np.dtype(dtype) if dtype is not None else 'its own'} without a copy")
+    return tensor(obj, dtype=dtype, requires_grad=requires_grad)
 
 
 # ---------------------------------------------------------------------- legacy constructors
@@ -386,3 +392,21 @@ def BoolTensor(*args: Any, device: Any = None) -> Value:
     """Legacy bool constructor: sizes or data."""
     check_device(device)
     return Value(_legacy("BoolTensor", np.bool_, args))
+
+
+def ByteTensor(*args: Any, device: Any = None) -> Value:
+    """Legacy uint8 constructor: sizes or data."""
+    check_device(device)
+    return Value(_legacy("ByteTensor", np.uint8, args))
+
+
+def CharTensor(*args: Any, device: Any = None) -> Value:
+    """Legacy int8 constructor: sizes or data."""
+    check_device(device)
+    return Value(_legacy("CharTensor", np.int8, args))
+
+
+def ShortTensor(*args: Any, device: Any = None) -> Value:
+    """Legacy int16 constructor: sizes or data."""
+    check_device(device)
+    return Value(_legacy("ShortTensor", np.int16, args))

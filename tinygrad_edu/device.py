@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["device", "cuda", "backends", "check_device", "parse_to_args", "set_default_device",
+__all__ = ["device", "cuda", "accelerator", "backends", "check_device", "parse_to_args", "set_default_device",
            "get_default_device", "Movable"]
 
 
@@ -44,11 +44,59 @@ def check_device(dev: Any) -> None:
 
 
 class cuda:
-    """``torch.cuda.is_available()`` is False here, so tutorial code picks the CPU."""
+    """``torch.cuda.is_available()`` is False here, so tutorial code picks the CPU. Seeding it
+    (``manual_seed``, ``manual_seed_all``, ``seed``, ``seed_all``) does nothing, as in PyTorch
+    without a GPU; ``empty_cache()`` and ``synchronize()`` have nothing to do either."""
 
     @staticmethod
     def is_available() -> bool:
         return False
+
+    @staticmethod
+    def device_count() -> int:
+        return 0
+
+    @staticmethod
+    def is_initialized() -> bool:
+        return False
+
+    @staticmethod
+    def manual_seed(seed: int) -> None:
+        int(seed)
+
+    @staticmethod
+    def manual_seed_all(seed: int) -> None:
+        int(seed)
+
+    @staticmethod
+    def seed() -> None:
+        pass
+
+    @staticmethod
+    def seed_all() -> None:
+        pass
+
+    @staticmethod
+    def empty_cache() -> None:
+        pass
+
+    @staticmethod
+    def current_device() -> int:
+        raise RuntimeError("Found no NVIDIA driver on your system: tinygrad_edu runs on the CPU only "
+                           "(cuda.is_available() is False)")
+
+
+class accelerator:
+    """``torch.accelerator``: no accelerator here (``is_available()`` False,
+    ``current_accelerator()`` None, ``device_count()`` 0)."""
+
+    @staticmethod
+    def is_available() -> bool:
+        return False
+
+    @staticmethod
+    def current_accelerator(check_available: bool = False) -> None:
+        return None
 
     @staticmethod
     def device_count() -> int:
@@ -109,9 +157,20 @@ class _NoBackend:
         return False
 
 
+class _Cudnn(_NoBackend):
+    """``torch.backends.cudnn``: its switches (``deterministic``, ``benchmark``, ``enabled``) may
+    be set and read back; they change nothing here."""
+
+    deterministic = False
+    benchmark = False
+    enabled = True
+    allow_tf32 = True
+
+
 class backends:
     """``torch.backends.mps.is_available()`` and ``torch.backends.cuda.is_built()`` are False, so
     tutorial code that picks a device picks the CPU."""
 
     mps = _NoBackend()
     cuda = _NoBackend()
+    cudnn = _Cudnn()

@@ -9,18 +9,24 @@ Every op that takes a ``dim`` wraps it here, so that the range check and its mes
   (``RuntimeError: dim 0 appears multiple times in the list of dims``).
 * :func:`check_index` checks integer indexes against a shape before numpy sees them, because
   numpy's message says "axis" where PyTorch's says "dimension".
+* :func:`accept_numpy_names` gives every method with a ``dim``/``keepdim`` parameter numpy's
+  spellings too (``x.argmax(axis=1)``, ``x.std(axis=0, keepdims=True)``), as PyTorch's argument
+  parser does for all its functions. ``tinygrad_edu/__init__.py`` runs it once on ``Value``, so a
+  new method that names its parameters ``dim`` and ``keepdim`` gets the aliases with no code.
 
 This module imports only numpy and the standard library.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import operator
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["wrap_dim", "wrap_dims", "check_index"]
+__all__ = ["wrap_dim", "wrap_dims", "check_index", "accept_numpy_names", "with_numpy_names"]
 
 _REPEAT = "dim {dim} appears multiple times in the list of dims"
 
@@ -97,3 +103,45 @@ def check_index(index: Any, shape: tuple[int, ...]) -> None:
                         f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {size}"
                     )
         dim += 1
+
+
+NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}  # numpy's spelling -> PyTorch's
+
+
+def with_numpy_names(fn: Callable[..., Any], aliases: dict[str, str]) -> Callable[..., Any]:
+    """``fn`` that also takes numpy's keyword names (``aliases``: numpy's name -> ``fn``'s)."""
+
+    @functools.wraps(fn)
+    def method(*args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            for alias, name in aliases.items():
+                if alias in kwargs:
+                    if name in kwargs:
+                        raise TypeError(f"{fn.__name__}(): argument '{name}' was given twice "
+                                        f"(as '{name}' and as its alias '{alias}')")
+                    kwargs[name] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
+
+    method.numpy_names = aliases  # type: ignore[attr-defined]
+    return method
+
+
+def accept_numpy_names(where: Any) -> None:
+    """Wrap each plain function in ``where`` (a class: its own and inherited methods; a dict: a
+    module's namespace) that has a ``dim`` or ``keepdim`` parameter and not numpy's
+    ``axis``/``keepdims`` with :func:`with_numpy_names`. Those that handle ``axis`` themselves
+    (``sum``, ``mean``...) are left alone."""
+    names = list(where) if isinstance(where, dict) else dir(where)
+    for name in names:
+        fn = where.get(name) if isinstance(where, dict) else inspect.getattr_static(where, name, None)
+        if not inspect.isfunction(fn) or hasattr(fn, "numpy_names") or name.startswith("__"):
+            continue
+        code = fn.__code__
+        params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        aliases = {a: p for a, p in NUMPY_NAMES.items() if p in params and a not in params}
+        if aliases:
+            wrapped = with_numpy_names(fn, aliases)
+            if isinstance(where, dict):
+                where[name] = wrapped
+            else:
+                setattr(where, name, wrapped)

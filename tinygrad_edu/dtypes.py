@@ -9,13 +9,33 @@ import numpy as np
 from .state import GraphValue
 
 __all__ = ["as_data", "set_default_dtype", "get_default_dtype", "check_float_for_grad", "float32",
-           "float64", "int64", "int32", "bool_", "format_data"]
+           "float64", "int64", "int32", "bool_", "format_data", "int16", "int8", "uint8", "uint16",
+           "uint32", "uint64", "short", "dtype"]
 
 float32 = np.float32
 float64 = np.float64
 int64 = np.int64
 int32 = np.int32
+int16 = short = np.int16
+int8 = np.int8
+uint8 = np.uint8
+uint16 = np.uint16
+uint32 = np.uint32
+uint64 = np.uint64
 bool_ = np.bool_
+
+
+class _DtypeType(type):
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, np.dtype) or isinstance(obj, type) and issubclass(obj, np.generic)
+
+
+class dtype(metaclass=_DtypeType):
+    """``torch.dtype``, for ``isinstance(x.dtype, torch.dtype)``: the dtypes here are numpy's
+    (``torch.float32`` is ``numpy.float32``, ``x.dtype`` a ``numpy.dtype``), and both pass."""
+
+    def __new__(cls, *args: Any) -> Any:
+        raise TypeError("cannot create 'torch.dtype' instances")
 
 _default = [np.dtype(np.float64)]  # a list, so that the setter changes it in place
 

@@ -30,6 +30,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .device import check_device, device
 from .value import Value
 
 __all__ = ["save", "load", "CheckpointError", "DEFAULT_MAX_BYTES", "MAX_DEPTH"]
@@ -185,8 +186,15 @@ def _create_temp(folder: str, base: str, mode: int) -> tuple[int, str]:
 
 
 # ---------------------------------------------------------------------------------------- load
-def load(f: PathOrFile, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
+def load(f: PathOrFile, map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: bool | None = None, mmap: bool | None = None,
+         max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
     """Read a checkpoint written by :func:`save`. Tensors come back as Values.
+
+    PyTorch's ``map_location`` (a device name, a device, a dict or a function), ``pickle_module``,
+    ``weights_only`` and ``mmap`` are accepted: everything loads onto the CPU, nothing in a
+    checkpoint can run code whatever ``weights_only`` says (there is no pickle), and arrays are
+    read into memory. A ``map_location`` naming another device raises, as ``device`` does.
 
     ``f`` is a path or a seekable binary file object (read from its current position).
     Anything wrong with the file's contents raises ``CheckpointError``; nothing in it can run code.
@@ -200,6 +208,8 @@ def load(f: PathOrFile, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
     ``load`` reads in 256 KiB chunks and builds Python objects for the zip directory and the JSON
     structure record (a small multiple of their size in the file, tiny for real checkpoints).
     """
+    if isinstance(map_location, (str, device)):
+        check_device(map_location)
     if max_bytes is not None and (not isinstance(max_bytes, int) or max_bytes < 0):
         raise ValueError(f"load: max_bytes must be a non-negative int or None, got {max_bytes!r}")
     if isinstance(f, (str, bytes, os.PathLike)):
