@@ -106,8 +106,8 @@ def test_state_dict_errors_use_pytorch_text_and_leave_model_unchanged(case):
         pattern = r'Unexpected key\(s\) in state_dict: "extra.weight"\.'
     else:
         good["out.weight"] = tg.zeros(2, 10)
-        pattern = (r"size mismatch for out.weight: copying a param with shape \(2, 10\) from "
-                   r"checkpoint, the shape in current model is \(1, 10\)\.")
+        pattern = (r"size mismatch for out.weight: copying a param with shape torch.Size\(\[2, 10\]\) "
+                   r"from checkpoint, the shape in current model is torch.Size\(\[1, 10\]\)\.")
     with pytest.raises(RuntimeError, match=r"Error\(s\) in loading state_dict for Net:\n\t") as err:
         net.load_state_dict(good)
     assert __import__("re").search(pattern, str(err.value))

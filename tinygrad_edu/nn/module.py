@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from ..device import Movable, parse_to_args
 from ..dtypes import as_data
 from ..methods import zero_grad
+from ..torch_types import Size
 from ..value import Value
+from .module_hooks import RemovableHandle, add_hook, call_with_hooks
 from .parameter import Parameter
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns: the missing and the unexpected keys; prints as
+    ``<All keys matched successfully>`` when both are empty, as PyTorch's."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return (f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, "
+                f"unexpected_keys={self.unexpected_keys!r})")
+
+    __str__ = __repr__
+
+
+IncompatibleKeys = _IncompatibleKeys
+_HOOK_DICTS = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks",
+               "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_backward_hooks",
+               "_backward_pre_hooks")
 
 
 class Module(Movable):
@@ -30,12 +51,16 @@ class Module(Movable):
     """
 
     training: bool
+    _has_hooks = False  # set on the first register_*_hook: __call__ takes the slow path
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        for name in _HOOK_DICTS:
+            object.__setattr__(self, name, OrderedDict())
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
@@ -43,25 +68,25 @@ class Module(Movable):
         if isinstance(value, Parameter):
             if "_parameters" not in d:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._discard(name)
-            d["_parameters"][name] = d[name] = value
+            self._discard(name, keep="_parameters")  # a reassigned name keeps its place
+            self.register_parameter(name, value)
         elif isinstance(value, Module):
             if "_modules" not in d:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._discard(name)
+            self._discard(name, keep="_modules")
             d["_modules"][name] = d[name] = value
         elif "_parameters" in d and name in d["_parameters"]:
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as parameter '{name}' "
-                    f"(nn.Parameter or None expected)"
+                    f"(torch.nn.Parameter or None expected)"
                 )
             d["_parameters"][name] = d[name] = None
         elif "_modules" in d and name in d["_modules"]:
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as child module '{name}' "
-                    f"(nn.Module or None expected)"
+                    f"(torch.nn.Module or None expected)"
                 )
             d["_modules"][name] = d[name] = None
         elif "_buffers" in d and name in d["_buffers"]:
@@ -69,10 +94,26 @@ class Module(Movable):
         else:
             object.__setattr__(self, name, value)
 
-    def _discard(self, name: str) -> None:
+    def _discard(self, name: str, keep: str | None = None) -> None:
+        """Forget ``name`` as an attribute and in every registry but ``keep`` (where it keeps its
+        position, so a reassigned parameter stays where it was in ``state_dict``)."""
         self.__dict__.pop(name, None)
         for key in ("_parameters", "_buffers", "_modules"):
-            self.__dict__[key].pop(name, None)
+            if key != keep:
+                self.__dict__[key].pop(name, None)
+        if keep != "_buffers":
+            self.__dict__["_non_persistent_buffers_set"].discard(name)
+
+    def _check_name(self, kind: str, name: Any, registry: str) -> None:
+        """PyTorch's checks on a parameter, buffer or submodule name."""
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        if name not in self.__dict__[registry] and hasattr(self, name):
+            raise KeyError(f"attribute '{name}' already exists")
 
     def __getattr__(self, name: str) -> Any:
         d = self.__dict__
@@ -86,30 +127,45 @@ class Module(Movable):
             if name in self.__dict__.get(key, {}):
                 del self.__dict__[key][name]
                 self.__dict__.pop(name, None)
+                self.__dict__["_non_persistent_buffers_set"].discard(name)
                 return
         object.__delattr__(self, name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` (or None) under ``name``; a name registered before keeps its place."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
+        self._check_name("parameter", name, "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
-                f"(nn.Parameter or None required)"
+                f"(torch.nn.Parameter or None required)"
             )
-        self._discard(name)
+        self._discard(name, keep="_parameters")
         self._parameters[name] = self.__dict__[name] = param
 
     def register_buffer(self, name: str, tensor: Value | None, persistent: bool = True) -> None:
+        """Register a tensor that is state but not a parameter (e.g. running statistics);
+        ``persistent=False`` leaves it out of ``state_dict``."""
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
-        self._discard(name)
+        self._check_name("buffer", name, "_buffers")
+        if tensor is not None and not isinstance(tensor, Value):
+            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                            f"(torch Tensor or None required)")
+        self._discard(name, keep="_buffers")
         self._buffers[name] = self.__dict__[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` (or None) as the child ``name``."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        self._discard(name)
+        self._check_name("module", name, "_modules")
+        self._discard(name, keep="_modules")
         self._modules[name] = self.__dict__[name] = module
 
     register_module = add_module
@@ -217,69 +273,128 @@ class Module(Movable):
         return self
 
     # ------------------------------------------------------------------ state
-    def state_dict(self, destination: Any = None, prefix: str = "",
+    def state_dict(self, *args: Any, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict[str, Value]:
-        """Every parameter and buffer under its dotted name. Values are detached and share memory
-        with the live parameters."""
+        """Every parameter and persistent buffer under its dotted name (this module's own, then
+        each child's, depth first; a module reachable by two names appears under both, as in
+        PyTorch). Values are detached and share memory with the live ones."""
+        if args:  # PyTorch's old positional form state_dict(destination, prefix, keep_vars)
+            given = list(args) + [destination, prefix, keep_vars][len(args):]
+            destination, prefix, keep_vars = given[:3]
         out = OrderedDict() if destination is None else destination
-        for mod_prefix, mod in self.named_modules(prefix=prefix.rstrip(".")):
-            dot = mod_prefix + ("." if mod_prefix else "")
-            for name, p in mod._parameters.items():
-                if p is not None:
-                    out[dot + name] = p if keep_vars else p.detach()
-            for name, b in mod._buffers.items():
-                if b is not None:
-                    out[dot + name] = b if keep_vars else b.detach()
+        for dot, mod in self._prefixed_modules(prefix):
+            for name, v in mod._local_state():
+                out[dot + name] = v if keep_vars else v.detach()
         return out
 
-    def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
-        """Copy values in place (casting to each parameter's dtype).
+    def _local_state(self) -> list[tuple[str, Value]]:
+        """This module's own parameters and persistent buffers (None entries left out)."""
+        own = [(k, p) for k, p in self._parameters.items() if p is not None]
+        return own + [(k, b) for k, b in self._buffers.items()
+                      if b is not None and k not in self._non_persistent_buffers_set]
 
-        Everything is checked before anything is copied, so on any error the model is unchanged.
-        Missing and unexpected keys raise under ``strict=True`` and are returned either way; a
-        size mismatch always raises.
-        """
+    def _prefixed_modules(self, prefix: str = "") -> list[tuple[str, Module]]:
+        """``(prefix + "." or "", module)`` for this module and every child, depth first, with no
+        de-duplication (PyTorch's state_dict and load_state_dict walk)."""
+        out = [(prefix, self)]
+        for name, child in self._modules.items():
+            if child is not None:
+                out.extend(child._prefixed_modules(prefix + name + "."))
+        return out
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:
+        """Copy values in place (cast to each parameter's dtype); ``assign=True`` puts the given
+        tensors in place of the parameters and buffers instead.
+
+        Everything is checked before anything is copied, so on any error the model is unchanged
+        (PyTorch copies what it can before it raises). Returns ``(missing_keys, unexpected_keys)``;
+        under ``strict=True`` either raises, with PyTorch's message."""
         if not hasattr(state_dict, "keys"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict).__name__}.")
-        own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        errors = []
+        missing, unexpected, errors, staged = [], [], [], []
+        for dot, mod in self._prefixed_modules():
+            local = dict(mod._local_state())
+            for name, target in local.items():
+                key = dot + name
+                if key not in state_dict:
+                    missing.append(key)
+                    continue
+                src = state_dict[key]
+                try:
+                    arr = np.asarray(src._data if isinstance(src, Value) else src)
+                except Exception as exc:  # noqa: BLE001 - report any unconvertible value
+                    errors.append(f'While copying the parameter named "{key}", an exception '
+                                  f'occurred : {exc}.')
+                    continue
+                if arr.shape != target.shape and not (assign and arr.ndim == 0 and target.ndim == 0):
+                    errors.append(f"size mismatch for {key}: copying a param with shape "
+                                  f"{Size(arr.shape)!r} from checkpoint, the shape in current model is "
+                                  f"{target.shape!r}.")
+                    continue
+                if arr.dtype.kind not in "fcbiu":
+                    errors.append(f'While copying the parameter named "{key}": dtype {arr.dtype} '
+                                  f'is not numeric.')
+                    continue
+                staged.append((mod, name, target, src, arr))
+            for key in state_dict.keys():
+                if not key.startswith(dot):
+                    continue
+                first, *rest = key[len(dot):].split(".", 1)
+                if (rest and first not in mod._modules) or (not rest and first not in local):
+                    unexpected.append(key)
         if strict:
             if unexpected:
-                errors.append("Unexpected key(s) in state_dict: "
-                              + ", ".join(f'"{k}"' for k in unexpected) + ". ")
+                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
+                    ", ".join(f'"{k}"' for k in unexpected)))
             if missing:
-                errors.append("Missing key(s) in state_dict: "
-                              + ", ".join(f'"{k}"' for k in missing) + ". ")
-        staged = []
-        for k, target in own.items():
-            if k not in state_dict:
-                continue
-            src = state_dict[k]
-            try:
-                arr = np.asarray(src._data if isinstance(src, Value) else src)
-            except Exception as exc:  # noqa: BLE001 - report any unconvertible value
-                errors.append(f'While copying the parameter named "{k}", an exception occurred: {exc}.')
-                continue
-            if arr.shape != target.shape:
-                errors.append(
-                    f"size mismatch for {k}: copying a param with shape {tuple(arr.shape)} from "
-                    f"checkpoint, the shape in current model is {tuple(target.shape)}."
-                )
-                continue
-            if arr.dtype.kind not in "fcbiu":
-                errors.append(f'While copying the parameter named "{k}": dtype {arr.dtype} is not numeric.')
-                continue
-            staged.append((target, arr))
+                errors.insert(0, "Missing key(s) in state_dict: {}. ".format(
+                    ", ".join(f'"{k}"' for k in missing)))
         if errors:
             raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(
-                    e.rstrip() for e in errors)
-            )
-        for target, arr in staged:
-            target._write(arr, casting="unsafe")
-        return IncompatibleKeys(missing, unexpected)
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
+        for mod, name, target, src, arr in staged:
+            if not assign:
+                target._write(arr, casting="unsafe")
+            elif name in mod._parameters:
+                data = src.detach() if isinstance(src, Value) else Value(arr)
+                new = src if isinstance(src, Parameter) else Parameter(data, target.requires_grad)
+                mod._parameters[name] = mod.__dict__[name] = new
+            else:
+                mod._buffers[name] = mod.__dict__[name] = src if isinstance(src, Value) else Value(arr)
+        return _IncompatibleKeys(missing, unexpected)
+
+    # ------------------------------------------------------------------ hooks
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """``hook(module, args)`` before each ``forward``; a result that is not None replaces the
+        positional arguments (a non-tuple is wrapped in one). ``with_kwargs=True``:
+        ``hook(module, args, kwargs)`` returning None or ``(new_args, new_kwargs)``."""
+        object.__setattr__(self, "_has_hooks", True)
+        return add_hook(self._forward_pre_hooks, hook, prepend,
+                        kw=self._forward_pre_hooks_with_kwargs if with_kwargs else None)
+
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """``hook(module, args, output)`` after each ``forward`` (``with_kwargs=True``:
+        ``hook(module, args, kwargs, output)``); a result that is not None replaces the output."""
+        object.__setattr__(self, "_has_hooks", True)
+        return add_hook(self._forward_hooks, hook, prepend,
+                        kw=self._forward_hooks_with_kwargs if with_kwargs else None,
+                        always=self._forward_hooks_always_called if always_call else None)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_output)`` once the gradients of the module's outputs are known;
+        a result that is not None replaces ``grad_output`` (a tuple, one entry per output)."""
+        object.__setattr__(self, "_has_hooks", True)
+        return add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` once the gradients of the module's inputs
+        are known (``grad_input``: one entry per positional argument, None where it is not a
+        Value that requires grad); a result that is not None replaces ``grad_input``."""
+        object.__setattr__(self, "_has_hooks", True)
+        return add_hook(self._backward_hooks, hook, prepend)
 
     # ------------------------------------------------------------------ calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -288,6 +403,8 @@ class Module(Movable):
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._has_hooks:
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
     # ------------------------------------------------------------------ repr
