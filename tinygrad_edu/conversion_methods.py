@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .device import Movable, parse_to_args
-from .dtypes import format_data
 from .ops import Abs, Add, Cast, Cos, Div, Exp, Log, MatMul, Mul, Neg, Pow, Sin, Sqrt, Sub, Tanh
+from .printing import tensor_repr
 from .state import GraphValue
 from .torch_types import dtype_of_type_name, type_name
 
@@ -85,22 +85,16 @@ class ConversionMethods(Movable):
         return bool(self._data)
 
     def __format__(self, spec: str) -> str:
-        if self._data.size == 1 and not self.shape:
+        """As PyTorch: a 0-d tensor formats as its number (``f"{loss:.4f}"``); any other formats
+        only with an empty spec (as its ``str``), a spec raises TypeError."""
+        if not self.shape and type(self).__name__ == "Value":
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        return object.__format__(self, spec)
 
     def __repr__(self) -> str:
-        extras = []
-        if self._data.dtype not in (np.float32, np.float64, np.int64, np.bool_):
-            extras.append(f"dtype={self._data.dtype}")
-        if self.grad_fn is not None:
-            extras.append(f"grad_fn={self.grad_fn!r}")
-        elif self._rg:
-            extras.append("requires_grad=True")
-        if self.name:
-            extras.append(f"name={self.name!r}")
-        body = format_data(self._data)
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        """PyTorch's printed form (see :mod:`tinygrad_edu.printing`), plus ``name=`` if named."""
+        extra = [f"name={self.name!r}"] if self.name else []
+        return tensor_repr(self._data, self.grad_fn, self._rg, extra)
 
     __hash__ = object.__hash__
 

@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import as_data
-from ..dtypes import format_data as _format_data
 from ..value import Value
 
 
@@ -25,5 +24,5 @@ class Parameter(Value):
         super().__init__(as_data(data), requires_grad=requires_grad)
 
     def __repr__(self) -> str:
-        return "Parameter containing:\ntensor(" + _format_data(self._data) + (
-            ", requires_grad=True)" if self.requires_grad else ")")
+        """PyTorch's: ``Parameter containing:`` over the tensor's own repr."""
+        return "Parameter containing:\n" + super().__repr__()
