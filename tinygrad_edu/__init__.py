@@ -27,6 +27,7 @@ from .device import backends, cuda, device
 from .dtypes import bool_, float32, float64, get_default_dtype, int32, int64, set_default_dtype
 from .explain import explain
 from .function import Function
+from .printing import set_printoptions
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from .state import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -82,6 +83,7 @@ __all__ = [
     "Value", "Tensor", "Function", "tensor", "as_tensor", "from_numpy", "zeros", "ones",
     "zeros_like", "ones_like", "full", "full_like", "empty", "arange", "linspace", "eye", "rand",
     "randn", "randint", "rand_like", "randn_like", "randperm", "manual_seed", "seed",
+    "set_printoptions",
     "initial_seed", "Generator", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "unsqueeze", "squeeze", "cat", "concatenate", "stack", "relu", "sigmoid", "tanh", "exp", "log",
     "sin", "cos", "sqrt", "abs", "sum", "mean", "max", "min", "matmul", "where", "clamp", "pow",
