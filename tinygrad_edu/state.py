@@ -45,6 +45,9 @@ class GraphValue:
     _detached: Any
     """None, or after ``detach_()`` on a non-leaf the node it had, so that graphs built before
     still reach it (as in PyTorch)."""
+    _history: list
+    """Set on a value changed in place inside a graph: the nodes it has had, oldest first (the
+    nodes made before a change find the one they used through ``function.input_node``)."""
     _hooks: dict | None
     """None, or the hooks of ``register_hook`` by handle id (hooks.py); the walk runs them."""
     _vc: list | None
