@@ -118,6 +118,8 @@ def size_arg(name: str, args: tuple, size: Any = None) -> tuple[int, ...]:
             raise TypeError(f"{name}(): argument 'size' (position {i + 1}) must be tuple of ints, "
                             f"not {type(s).__name__}") from None
     if any(s < 0 for s in out):
+        if name == "zeros":  # PyTorch's own words for zeros
+            raise RuntimeError(f"zeros: Dimension size must be non-negative (got {out}).")
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(out)}: {out}")
     return tuple(out)
 

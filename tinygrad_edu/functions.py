@@ -28,7 +28,7 @@ clamp_max_ clamp_min clamp_min_ clip clip_ clone copysign corrcoef cos cos_ cosh
 cov cross cummax cummin cumprod cumsum deg2rad deg2rad_ det detach detach_ diag diag_embed diagflat
 diagonal diagonal_scatter diff dist div divide dot dsplit eq equal erf erf_ erfc erfc_ exp exp2
 exp2_ exp_ expm1 expm1_ fill_ fix fix_ flatten flip fliplr flipud float_power floor floor_
-floor_divide fmax fmin fmod frac frac_ frexp gather gcd gcd_ ge ger greater greater_equal gt
+floor_divide fmax fmin fmod frac frac_ frexp gather gcd gcd_ ge ger get_device greater greater_equal gt
 hardshrink heaviside histc histogram hsplit hypot index_add index_copy index_fill index_put
 index_put_ index_reduce index_select inner inverse is_floating_point is_inference is_nonzero
 is_same_size is_signed isclose isfinite isinf isnan isneginf isposinf kron kthvalue lcm lcm_ ldexp

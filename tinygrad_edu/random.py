@@ -107,6 +107,9 @@ class _Cpu:
     def __repr__(self) -> str:
         return "device(type='cpu')"
 
+    def __str__(self) -> str:
+        return "cpu"
+
     def __eq__(self, other: object) -> bool:
         return str(getattr(other, "type", other)) == "cpu"
 

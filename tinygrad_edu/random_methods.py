@@ -178,7 +178,29 @@ class RandomMethods:
         out = out.astype(np.int64)
         return self._from_op(out[0] if p.ndim == 1 else out, None)  # type: ignore[attr-defined]
 
-    # ------------------------------------------------------------------ queries
+    # ------------------------------------------------------------------ dtype and device queries
+    def byte(self) -> Value:
+        """A uint8 copy (``x.to(uint8)``; negative numbers wrap around, as in PyTorch)."""
+        return self.to(np.uint8)  # type: ignore[attr-defined]
+
+    def char(self) -> Value:
+        """An int8 copy (``x.to(int8)``)."""
+        return self.to(np.int8)  # type: ignore[attr-defined]
+
+    def short(self) -> Value:
+        """An int16 copy (``x.to(int16)``)."""
+        return self.to(np.int16)  # type: ignore[attr-defined]
+
+    is_cpu = True
+
+    def get_device(self) -> int:
+        """-1: the CPU (PyTorch gives a GPU's index, or -1 on the CPU)."""
+        return -1
+
+    def is_signed(self) -> bool:
+        """True for signed integer and float dtypes; False for uint8 and bool."""
+        return self._data.dtype.kind in "if"
+
     def is_floating_point(self) -> bool:
         """True for a float dtype."""
         return self._data.dtype.kind == "f"

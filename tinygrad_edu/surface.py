@@ -26,8 +26,8 @@ from .torch_types import dtype_of_type_name
 from .value import Value
 
 __all__ = ["rand", "randn", "randint", "randint_like", "rand_like", "randn_like", "randperm",
-           "normal", "poisson", "get_rng_state", "set_rng_state", "finfo", "iinfo", "promote_types",
-           "result_type", "can_cast", "use_deterministic_algorithms",
+           "normal", "poisson", "binomial", "get_rng_state", "set_rng_state", "finfo", "iinfo",
+           "promote_types", "result_type", "can_cast", "use_deterministic_algorithms",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
            "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_warn_always",
            "is_warn_always_enabled", "is_anomaly_enabled", "set_anomaly_enabled",
@@ -174,6 +174,24 @@ def poisson(input: Any, generator: Generator | None = None) -> Value:
     return Value(rng(generator).poisson(rates).astype(rates.dtype))
 
 
+def binomial(count: Any, prob: Any, generator: Generator | None = None) -> Value:
+    """The number of successes in ``count`` trials of success probability ``prob`` (float values
+    that broadcast), in their dtype; no graph. As PyTorch, a negative count gives 0 and ``prob``
+    outside [0, 1] is clamped."""
+    n, p = as_data(count), as_data(prob)
+    if n.dtype.kind != "f":
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
+                         f"{torch_dtype_name(n.dtype)}")
+    try:
+        shape = np.broadcast_shapes(np.shape(n), np.shape(p))
+    except ValueError:
+        raise RuntimeError(f"The size of tensor a ({np.shape(n)[-1]}) must match the size of tensor b "
+                           f"({np.shape(p)[-1]}) at non-singleton dimension 0") from None
+    draw = rng(generator).binomial(np.maximum(np.nan_to_num(n), 0).astype(np.int64),
+                                   np.clip(np.nan_to_num(p), 0, 1), shape)
+    return Value(draw.astype(n.dtype))
+
+
 def get_rng_state() -> Value:
     """The global generator's state, a uint8 value (restore it with :func:`set_rng_state`)."""
     return default_generator.get_state()
@@ -198,7 +216,7 @@ class finfo:
         self.bits, self.dtype = int(info.bits), dt.name
         self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
         self.tiny = self.smallest_normal = float(info.smallest_normal)
-        self.resolution = float(info.resolution)
+        self.resolution = 10.0 ** -int(info.precision)
 
     def __repr__(self) -> str:
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
@@ -349,5 +367,3 @@ def set_default_tensor_type(t: Any) -> None:
         raise TypeError(f"only floating-point types are supported as the default type (got {name})")
     set_default_dtype(dt)
 
-
-del torch_dtype_name
