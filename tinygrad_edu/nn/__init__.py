@@ -2,6 +2,7 @@
 
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, SiLU, Softmax, Softplus
+from .containers import ModuleDict
 from .conv import Conv2d
 from .dropout import Dropout
 from .flatten import Unflatten
@@ -18,6 +19,7 @@ from .loss import (
 )
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .param_containers import ParameterDict, ParameterList
 from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
@@ -34,6 +36,7 @@ from .transformer import (
 __all__ = [
     "Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh", "Flatten", "Identity",
     "Sequential", "ModuleList", "MSELoss", "functional", "init", "utils",
+    "ModuleDict", "ParameterList", "ParameterDict",
     "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d", "BatchNorm2d",
     "LayerNorm",
     "Softmax", "LogSoftmax", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Dropout", "Unflatten",

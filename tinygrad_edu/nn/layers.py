@@ -1,14 +1,14 @@
-"""Layers and containers: Linear, activations, Flatten, Identity, Sequential, ModuleList."""
+"""Layers: Linear, activations, Flatten, Identity (Sequential and ModuleList live in containers.py)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..dtypes import get_default_dtype
 from ..value import Value
 from . import functional as F
 from . import init
+from .containers import ModuleList, Sequential
 from .module import Module
 
 __all__ = ["Linear", "ReLU", "Sigmoid", "Tanh", "Flatten", "Identity", "Sequential", "ModuleList"]
@@ -75,70 +75,3 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
-
-
-class Sequential(Module):
-    """Modules applied in order; children are named ``0``, ``1``, ... (or by an OrderedDict)."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for name, m in args[0].items():
-                self.add_module(name, m)
-        else:
-            for i, m in enumerate(args):
-                self.add_module(str(i), m)
-
-    def forward(self, x: Any) -> Any:
-        for m in self._modules.values():
-            x = m(x)
-        return x
-
-    def __getitem__(self, idx: int | slice) -> Any:
-        mods = list(self._modules.items())
-        if isinstance(idx, slice):
-            return Sequential(OrderedDict(mods[idx]))
-        if not -len(mods) <= idx < len(mods):
-            raise IndexError(f"index {idx} is out of range")
-        return mods[idx][1]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self)), module)
-        return self
-
-
-class ModuleList(Module):
-    """A list of modules whose parameters are registered (a plain list's would not be)."""
-
-    def __init__(self, modules: Iterable[Module] | None = None) -> None:
-        super().__init__()
-        for m in modules or ():
-            self.append(m)
-
-    def __getitem__(self, idx: int | slice) -> Any:
-        mods = list(self._modules.values())
-        return ModuleList(mods[idx]) if isinstance(idx, slice) else mods[idx]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        self.add_module(str(idx % len(self)), module)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        for m in modules:
-            self.append(m)
-        return self
