@@ -22,7 +22,7 @@ COVERED = {
         "select_scatter", "slice_scatter", "diagonal_scatter", "squeeze_", "unsqueeze_", "t_", "transpose_",
         "swapaxes_", "swapdims_", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "ravel",
         "unfold", "msort", "unique", "unique_consecutive", "view_as", "reshape_as", "expand_as", "nelement",
-        "ndimension", "sum_to_size"],
+        "ndimension", "sum_to_size", "fill_diagonal_", "index_reduce", "index_reduce_", "nonzero_static"],
     "torch functions": [
         "split", "split_with_sizes", "chunk", "tensor_split", "hsplit", "vsplit", "dsplit", "unbind",
         "unflatten", "tile", "roll", "flip", "fliplr", "flipud", "rot90", "tril", "triu", "tril_indices",
@@ -33,7 +33,7 @@ COVERED = {
         "put", "select_scatter", "slice_scatter", "diagonal_scatter", "hstack", "vstack", "dstack",
         "column_stack", "row_stack", "atleast_1d", "atleast_2d", "atleast_3d", "ravel", "cartesian_prod",
         "combinations", "block_diag", "searchsorted", "bucketize", "msort", "unique", "unique_consecutive",
-        "concat"],
+        "concat", "index_reduce", "nonzero_static", "unravel_index"],
 }
 
 
@@ -111,6 +111,9 @@ CASES = {
     "put": ([A, (3,)], lambda T, x, s: [x.put(IX(T, 0, 5, -1), s), T.put(x, IX(T, 1, 1), s[:2], accumulate=True), (x * 1).put_(IX(T, 11, 2, 3), s, accumulate=True)]),
     "select_slice_scatter": ([A, (4,), (3, 2)], lambda T, x, v, s: [x.select_scatter(v, 0, 1), T.select_scatter(x, s[:, 0], 1, -1), x.slice_scatter(s, 1, 1, 4, 2), T.slice_scatter(x, v.reshape(1, 4), start=2), x.slice_scatter(s[:, :1], dim=1, start=-1)]),
     "diagonal_scatter": ([B, (3,), (2, 3), (3, 2)], lambda T, x, d, y1, y2: [x[0].diagonal_scatter(d), T.diagonal_scatter(x[0], d, 1), x.diagonal_scatter(y1, 0, 1, 2), x.diagonal_scatter(y2, 1, 0, 2), x.diagonal_scatter(y2, -1, 2, 0)]),
+    "fill_diagonal": ([(5, 3), (3, 5)], lambda T, x, y: [(x * 1).fill_diagonal_(2.0), (x * 1).fill_diagonal_(-1.0, wrap=True), (y * 1).fill_diagonal_(0.5, True), T.zeros(2, 2, 2, dtype=T.float64).fill_diagonal_(1), T.zeros(2, 3, dtype=T.int64).fill_diagonal_(2.7)]),
+    "index_reduce": ([A, (2, 4)], lambda T, x, s: [x.index_reduce(0, IX(T, 0, 2), s, r, include_self=b) for r in ("prod", "mean", "amax", "amin") for b in (True, False)] + [T.index_reduce(x, 1, IX(T, 3, 3), s.T[:3], "amax"), (x * 1).index_reduce_(0, IX(T, 1, 1), s, "mean")]),
+    "nonzero_static_unravel": ([], lambda T: [T.tensor([[0, 1], [1, 0]]).nonzero_static(size=3), T.nonzero_static(T.tensor([1, 0, 2]), size=1, fill_value=7), T.tensor(0.0).nonzero_static(size=2), T.unravel_index(T.tensor([4, 1]), (2, 3)), T.unravel_index(T.tensor(5), (2, 3)), T.unravel_index(T.tensor([[7], [0]]), T.Size([2, 2, 2]))]),
     # in-place shape changes
     "shape_in_place": ([(1, 3, 1), A], lambda T, x, y: [(x * 1).squeeze_(), (x * 1).squeeze_(0), (x * 1).unsqueeze_(-1), (y * 1).t_(), (y * 1).transpose_(0, 1), (x * 1).swapaxes_(0, 1), (x * 1).swapdims_(2, 0), (y * 1).t_().contiguous().is_contiguous()]),
     # new values like self
@@ -250,6 +253,10 @@ def test_in_place_shape_change_in_a_graph():
     (lambda T: T.block_diag(T.ones(1, 1, 1)), ["torch.block_diag: Input tensors must have 2 or fewer dimensions. Input 0 has 3 dimensions"]),
     (lambda T: T.searchsorted(T.tensor([[1, 2]]), T.tensor([1, 2, 3])), ["boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match"]),
     (lambda T: T.bucketize(T.ones(2), T.ones(2, 2)), ["boundaries tensor must be 1 dimension, but got dim(2)"]),
+    (lambda T: T.ones(3).fill_diagonal_(1.0), ["dimensions must larger than 1"]),
+    (lambda T: T.ones(2, 3, 2).fill_diagonal_(1.0), ["all dimensions of input must be of equal length"]),
+    (lambda T: T.ones(3).index_reduce(0, T.tensor([0]), T.ones(1), "sum"), ["index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got sum."]),
+    (lambda T: T.unravel_index(T.tensor([1.0]), (2,)), ["expected 'indices' to be integer dtype"]),
     (lambda T: T.ones(2).new_zeros(-1), ["Trying to create tensor with negative dimension -1"]),
 ])
 def test_errors(program, words):

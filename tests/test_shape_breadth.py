@@ -197,6 +197,9 @@ GRADS = [
     ("broadcast_tensors", lambda a, b: tg.broadcast_tensors(a, b), [(3, 1), (4,)]),
     ("sum_to_size", lambda x: x.sum_to_size(1, 3), [(2, 3)]),
     ("contiguous", lambda x: x.t().contiguous(), [(2, 3)]),
+    ("fill_diagonal_", lambda x, v: (x * 1).fill_diagonal_(v, wrap=True), [(5, 2), ()]),
+    ("index_reduce", lambda x, s: x.index_reduce(0, idx(0, 2), s, "prod", include_self=False),
+     [(3, 2), (2, 2)]),
 ]
 
 
@@ -261,6 +264,16 @@ def test_shape_changes_in_place():
     assert w.grad.tolist() == [[18.0, 36.0, 54.0]]
     with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
         w.squeeze_()
+
+
+def test_fill_diagonal_nonzero_static_unravel_index():
+    x = tg.zeros(5, 2)
+    assert x.fill_diagonal_(1.0, wrap=True) is x and x.tolist() == [[1, 0], [0, 1], [0, 0], [1, 0], [0, 1]]
+    assert tg.ones(2, 2, 2).fill_diagonal_(0.0).sum().item() == 6.0
+    assert tg.tensor([0, 3, 0, 4]).nonzero_static(size=3).tolist() == [[1], [3], [-1]]
+    assert [c.tolist() for c in tg.unravel_index(tg.tensor([5, 1]), (2, 3))] == [[1, 0], [2, 1]]
+    out = tg.tensor([1.0, 2.0]).index_reduce(0, idx(1, 1), tg.tensor([3.0, 5.0]), "amax")
+    assert out.tolist() == [1.0, 5.0]
 
 
 def test_inplace_twins_from_the_rule():

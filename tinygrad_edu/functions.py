@@ -36,7 +36,7 @@ ldexp_ le lerp less less_equal log log10 log10_ log1p log1p_ log2 log2_ log_ log
 logaddexp2 logcumsumexp logical_and logical_not logical_or logical_xor logit logit_ logsumexp lt
 masked_fill masked_scatter masked_select matmul matrix_power max maximum mean median min minimum
 mode moveaxis movedim msort mul multinomial multiply mv nan_to_num nan_to_num_ nanmean nanmedian
-nanquantile nansum narrow ne neg neg_ negative negative_ nextafter nonzero norm not_equal numel
+nanquantile nansum narrow ne neg neg_ negative negative_ nextafter nonzero nonzero_static norm not_equal numel
 outer permute pinverse positive pow prelu prod put qr quantile rad2deg rad2deg_ ravel reciprocal
 reciprocal_ relu relu_ remainder renorm repeat_interleave reshape roll rot90 round round_ rsqrt
 rsqrt_ scatter scatter_add scatter_reduce select select_scatter sigmoid sigmoid_ sign signbit sin

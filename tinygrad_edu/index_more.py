@@ -128,6 +128,13 @@ class MoreIndexMethods:
             return tuple(self._from_op(where[:, i], None) for i in range(where.shape[1]))
         return self._from_op(where if self.ndim else where[:, :0], None)
 
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Value:
+        """:meth:`nonzero` cut or padded with ``fill_value`` to ``size`` rows."""
+        where = raw(self.nonzero())
+        out = np.full((size, where.shape[1]), fill_value, dtype=np.int64)
+        out[:min(size, len(where))] = where[:size]
+        return self._from_op(out, None)
+
     def argwhere(self) -> Value:
         return self.nonzero()
 
@@ -221,6 +228,22 @@ class MoreIndexMethods:
             return SetItem.apply(self, values, index=index)
         target = np.shape(self._data[index])
         return self + ScatterAdd.apply(values.expand(target), index=index, shape=self.shape)
+
+    def index_reduce(self, dim: int, index: Any, source: Any, reduce: str, *,
+                     include_self: bool = True) -> Value:
+        """Self with ``source``'s slices combined at ``index`` along ``dim`` by ``reduce`` ("prod",
+        "mean", "amax" or "amin"): :meth:`scatter_reduce` with the index spread over the slices."""
+        if reduce not in ("prod", "mean", "amax", "amin"):
+            raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin "
+                               f"but got {reduce}.")
+        dim, idx, source = self._index_check("index_reduce_", dim, index, source)
+        if self.ndim == 0:
+            return self.reshape(1).index_reduce(0, idx, source.reshape(-1), reduce,
+                                                include_self=include_self).reshape(())
+        shape = [1] * source.ndim
+        shape[dim] = -1
+        full = np.broadcast_to(idx.reshape(shape), source.shape)
+        return self.scatter_reduce(dim, full, source, reduce, include_self=include_self)
 
     def put(self, index: Any, source: Any, accumulate: bool = False) -> Value:
         """Self, read as a flat list, with ``source`` written (or added) at ``index``."""

@@ -24,6 +24,7 @@ __all__ = [
     "concat", "hstack", "vstack", "dstack", "column_stack", "row_stack", "atleast_1d", "atleast_2d",
     "atleast_3d", "broadcast_tensors", "broadcast_shapes", "meshgrid", "cartesian_prod",
     "combinations", "block_diag", "tril_indices", "triu_indices", "searchsorted", "bucketize",
+    "unravel_index",
 ]
 
 concat = cat
@@ -231,3 +232,12 @@ def bucketize(input: Any, boundaries: Any, *, out_int32: bool = False, right: bo
     if b.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
     return searchsorted(b, input, out_int32=out_int32, right=right)
+
+
+def unravel_index(indices: Any, shape: Any) -> tuple[Value, ...]:
+    """The coordinates in an array of ``shape`` of each flat index in ``indices`` (int64)."""
+    flat = np.asarray(indices.detach().numpy() if isinstance(indices, Value) else indices)
+    if flat.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {flat.dtype}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return tuple(Value(np.asarray(c, dtype=np.int64)) for c in np.unravel_index(flat, shape))

@@ -19,7 +19,7 @@ import numpy as np
 from .diagnostics import LEAF_INPLACE
 from .dims import wrap_dim, wrap_dims
 from .dtypes import as_data
-from .ops import Reshape, ScatterAdd
+from .ops import Reshape, ScatterAdd, SetItem
 from .shape_methods import shape_arg
 from .state import GraphValue, grad_mode, state
 
@@ -388,6 +388,22 @@ class MoreShapeMethods:
                    requires_grad: bool = False) -> Value:
         data = data.detach().numpy() if isinstance(data, GraphValue) else data
         return self._new(np.array(data, copy=True), dtype, requires_grad)
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Value:
+        """Write ``fill_value`` on the main diagonal in place (all axes equal beyond 2-D; a tall
+        matrix with ``wrap=True`` starts again every ``cols + 1`` rows, as numpy's)."""
+        if self.ndim < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if self.ndim > 2 and len(set(self.shape)) > 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        n, m = self.shape[0], self.shape[-1]
+        if self.ndim > 2:
+            index = (np.arange(n),) * self.ndim
+        else:
+            flat = np.arange(0, n * m if wrap else min(n, m) * m, m + 1)
+            index = (flat // m, flat % m)
+        value = fill_value if isinstance(fill_value, GraphValue) else np.asarray(fill_value, self.dtype)
+        return self._assign(lambda x: SetItem.apply(x, value, index=index))
 
     # ------------------------------------------------------------------ shape changes in place
     def _reshape_in_place(self, method: str, *args: Any) -> Value:
