@@ -68,7 +68,7 @@ A, B, C = (3, 4), (2, 3, 4), (5,)
 IX = lambda T, *v: T.tensor(v)  # noqa: E731 - an int64 index
 CASES = {
     # splits and views
-    "split": ([A], lambda T, x: x.split(3, 1) + T.split(x, 2) + x.split([1, 3], dim=1)),
+    "split": ([A], lambda T, x: x.split(3, 1) + T.split(x, 2) + x.split([1, 3], dim=1) + x.split(split_size=2, dim=1) + T.split(x, split_size_or_sections=[1, 2])),
     "split_with_sizes": ([A], lambda T, x: x.split_with_sizes([2, 1]) + T.split_with_sizes(x, [4, 0], -1)),
     "chunk": ([A], lambda T, x: x.chunk(3, 1) + T.chunk(x, 2) + x.chunk(5, 0) + T.zeros(0, dtype=T.float64).chunk(3)),
     "tensor_split": ([A], lambda T, x: x.tensor_split(3, 1) + T.tensor_split(x, [1, 3], dim=1) + x.tensor_split(IX(T, 2, 1, 9)) + x.tensor_split(IX(T, 2), 1)),
@@ -99,7 +99,7 @@ CASES = {
     "repeat_interleave": ([A], lambda T, x: [x.repeat_interleave(2), x.repeat_interleave(IX(T, 1, 0, 2), dim=0), T.repeat_interleave(x, 2, dim=1), T.repeat_interleave(IX(T, 2, 1, 0, 3)), x.repeat_interleave(IX(T, 2), dim=-1), T.repeat_interleave(x[0, 0], 3)]),
     "masked_select": ([A], lambda T, x: [x.masked_select(x.detach() > 0), T.masked_select(x, T.tensor([True, False, True, True])), x[0].masked_select(x.detach() > 0)]),
     "nonzero": ([A], lambda T, x: [(x.detach() > 0).nonzero(), T.nonzero(x.detach() > 0, as_tuple=True), T.argwhere(x.detach() > 0.5), T.tensor(3.0).nonzero(), T.zeros(2, 0).nonzero(), T.tensor([0, 2, 0]).nonzero(as_tuple=True)]),
-    "msort_unique": ([A], lambda T, x: [x.msort(), T.msort(x[0]), T.unique(T.tensor([3, 1, 2, 3, 1])), T.tensor([3, 1, 2, 3, 1]).unique(return_inverse=True, return_counts=True), T.unique(T.tensor([[1, 2], [0, 1], [1, 2]]), dim=0, return_inverse=True, return_counts=True), T.unique(f64(T, [[2.0, 1.0], [1.0, 2.0]]), return_inverse=True)]),
+    "msort_unique": ([A], lambda T, x: [x.msort(), T.msort(x[0]), T.unique(T.tensor([3, 1, 2, 3, 1])), T.tensor([3, 1, 2, 3, 1]).unique(return_inverse=True, return_counts=True), T.unique(T.tensor([[1, 2], [0, 1], [1, 2]]), dim=0, return_inverse=True, return_counts=True), T.unique(f64(T, [[2.0, 1.0], [1.0, 2.0]]), return_inverse=True), T.unique(f64(T, [2.0, np.nan, 1.0, np.nan]), return_inverse=True, return_counts=True), T.unique(T.tensor([3, 1, 2]), sorted=False)]),
     "unique_consecutive": ([A], lambda T, x: [T.unique_consecutive(T.tensor([1, 1, 2, 2, 3, 1, 1])), T.tensor([1, 1, 2, 2, 3, 1, 1]).unique_consecutive(return_inverse=True, return_counts=True), T.unique_consecutive(T.tensor([[1, 1, 2], [1, 1, 3]]), dim=1, return_counts=True, return_inverse=True), T.tensor([[1, 2], [1, 2], [0, 0]]).unique_consecutive(dim=0)]),
     # writing at indexes
     "index_add": ([A, (3, 4), (3, 2)], lambda T, x, s, t: [x.index_add(0, IX(T, 0, 2, 0), s), T.index_add(x, 1, IX(T, 3, 3), t, alpha=2.0), (x * 1).index_add_(1, IX(T, 1, 0), t)]),

@@ -4,7 +4,8 @@ and ``*_scatter`` families, ``scatter``/``scatter_reduce``, ``nonzero``, ``uniqu
 A mixin of :class:`~tinygrad_edu.methods.Methods`. Reading elements is indexing (the op
 ``GetItem``, whose gradient adds back where an element was read twice); writing them is ``SetItem``
 (gradient: zero where overwritten, and the written part to the source) or ``ScatterAdd`` (adding).
-Integer results (``nonzero``, ``unique``'s inverse and counts) have no graph.
+Integer results (``nonzero``, ``unique``'s inverse and counts) have no graph. Also here: ``new_zeros``
+and the other ``new_*`` factories (a new value with self's dtype).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .dtypes import as_data
 from .index_methods import check_dim, raw
 from .ops import ScatterAdd, SetItem
 from .ops.index import check_index, coords
+from .shape_methods import shape_arg
 from .shape_more import diag_index
 from .state import GraphValue
 
@@ -49,6 +51,13 @@ def _others(x: np.ndarray, nonzero: np.ndarray, zeros: np.ndarray) -> np.ndarray
     nonzero factors and its count of zeros."""
     safe = np.where(x == 0, 1, x)
     return np.where(x != 0, np.where(zeros == 0, nonzero / safe, 0), np.where(zeros == 1, nonzero, 0))
+
+
+def _size(size: tuple) -> tuple[int, ...]:
+    shape = shape_arg(size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+    return shape
 
 
 class MoreIndexMethods:
@@ -147,7 +156,8 @@ class MoreIndexMethods:
         data = raw(self)
         if dim is not None:
             dim = check_dim(dim, self.ndim)
-        values, inverse, counts = np.unique(data, return_inverse=True, return_counts=True, axis=dim)
+        values, inverse, counts = np.unique(data, return_inverse=True, return_counts=True, axis=dim,
+                                            equal_nan=False)  # as PyTorch: each nan apart
         inverse = inverse.reshape(data.shape if dim is None else (-1,)).astype(np.int64)
         out = [self._from_op(values, None)]
         out += [self._from_op(inverse, None)] if return_inverse else []
@@ -389,3 +399,29 @@ class MoreIndexMethods:
         total = total + self * (tie_self & hit & include_self)
         total = total / np.maximum(count, 1)
         return result + (total - total.detach()) + (self - self.detach()) * ~hit
+
+    # ------------------------------------------------------------------ new values like self
+    def _new(self, data: Any, dtype: Any, requires_grad: bool) -> Value:
+        out = self._from_op(as_data(data, self.dtype if dtype is None else dtype), None)
+        return out.requires_grad_() if requires_grad else out
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Value:
+        return self._new(np.zeros(_size(size)), dtype, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Value:
+        return self._new(np.ones(_size(size)), dtype, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Value:
+        return self._new(np.zeros(_size(size)), dtype, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Value:
+        return self._new(np.full(_size((size,)), fill_value), dtype, requires_grad)
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
+                   requires_grad: bool = False) -> Value:
+        data = data.detach().numpy() if isinstance(data, GraphValue) else data
+        return self._new(np.array(data, copy=True), dtype, requires_grad)

@@ -18,7 +18,6 @@ import numpy as np
 
 from .diagnostics import LEAF_INPLACE
 from .dims import wrap_dim, wrap_dims
-from .dtypes import as_data
 from .ops import Reshape, ScatterAdd, SetItem
 from .shape_methods import shape_arg
 from .state import GraphValue, grad_mode, state
@@ -48,13 +47,6 @@ def _ints(x: Any) -> list[int]:
     return [int(i) for i in x] if isinstance(x, (list, tuple)) else [int(x)]
 
 
-def _size(size: tuple) -> tuple[int, ...]:
-    shape = sizes_arg(size)
-    if any(s < 0 for s in shape):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
-    return shape
-
-
 class MoreShapeMethods:
     """Mixin: more shape and indexing methods."""
 
@@ -74,8 +66,11 @@ class MoreShapeMethods:
         return out
 
     # ------------------------------------------------------------------ splits and views
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Value, ...]:
+    def split(self, split_size_or_sections: Any = None, dim: int = 0, *,
+              split_size: Any = None) -> tuple[Value, ...]:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+        if split_size is not None:  # the method's keyword in PyTorch
+            split_size_or_sections = split_size
         if isinstance(split_size_or_sections, (list, tuple)):
             return self.split_with_sizes(split_size_or_sections, dim)
         size, dim = int(split_size_or_sections), wrap_dim(dim, self.ndim)
@@ -362,32 +357,6 @@ class MoreShapeMethods:
         out = self.sum(tuple(range(lead))) if lead else self
         axes = tuple(i for i, (s, t) in enumerate(zip(shape, out.shape)) if s == 1 and t != 1)
         return out.sum(axes, keepdim=True) if axes else out
-
-    # ------------------------------------------------------------------ new values like self
-    def _new(self, data: Any, dtype: Any, requires_grad: bool) -> Value:
-        out = self._from_op(as_data(data, self.dtype if dtype is None else dtype), None)
-        return out.requires_grad_() if requires_grad else out
-
-    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
-                  requires_grad: bool = False) -> Value:
-        return self._new(np.zeros(_size(size)), dtype, requires_grad)
-
-    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
-                 requires_grad: bool = False) -> Value:
-        return self._new(np.ones(_size(size)), dtype, requires_grad)
-
-    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
-                  requires_grad: bool = False) -> Value:
-        return self._new(np.zeros(_size(size)), dtype, requires_grad)
-
-    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
-                 requires_grad: bool = False) -> Value:
-        return self._new(np.full(_size((size,)), fill_value), dtype, requires_grad)
-
-    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
-                   requires_grad: bool = False) -> Value:
-        data = data.detach().numpy() if isinstance(data, GraphValue) else data
-        return self._new(np.array(data, copy=True), dtype, requires_grad)
 
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Value:
         """Write ``fill_value`` on the main diagonal in place (all axes equal beyond 2-D; a tall
