@@ -105,14 +105,17 @@ class Module(Movable):
             self.__dict__["_non_persistent_buffers_set"].discard(name)
 
     def _check_name(self, kind: str, name: Any, registry: str) -> None:
-        """PyTorch's checks on a parameter, buffer or submodule name."""
+        """PyTorch's checks on a parameter, buffer or submodule name (in its order and words)."""
         if not isinstance(name, str):
             raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        exists = name not in self.__dict__[registry] and hasattr(self, name)
+        if exists and kind == "module":
+            raise KeyError(f"attribute '{name}' already exists")
         if "." in name:
-            raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+            raise KeyError(f'{kind} name can\'t contain "."' + (f", got: {name}" if kind == "module" else ""))
         if name == "":
             raise KeyError(f'{kind} name can\'t be empty string ""')
-        if name not in self.__dict__[registry] and hasattr(self, name):
+        if exists:
             raise KeyError(f"attribute '{name}' already exists")
 
     def __getattr__(self, name: str) -> Any:

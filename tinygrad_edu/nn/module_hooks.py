@@ -64,8 +64,10 @@ def _route(values: tuple, on_grad: Callable[[list[Value | None]], Any]) -> tuple
         start += v.numel()
 
     def hook(g: Value) -> Value | None:
-        grads = [g[a:b].reshape(v.shape) for (a, b), v in zip(bounds, parts)]
-        new = on_grad({i: gr for i, gr in zip(routed, grads)})
+        grads = {i: g[a:b].reshape(v.shape) for i, (a, b), v in zip(routed, bounds, parts)}
+        for i in index:  # a Value that needs no grad gets zeros, as in PyTorch
+            grads.setdefault(i, values[i].detach() * 0)
+        new = on_grad(grads)
         if new is None:
             return None
         return cat([(n if n is not None else v.detach() * 0).reshape(-1).to(g.dtype)
