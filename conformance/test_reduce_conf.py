@@ -185,6 +185,17 @@ def test_dtypes_of_integer_inputs():
     check(program)
 
 
+def test_float32_inputs_keep_float32():
+    def program(T):
+        x, s = T.tensor(M, dtype=T.float32), T.tensor(SQ, dtype=T.float32)
+        outs = [x.var(), x.std(1), x.prod(), x.cumsum(0), x.cumprod(1), x.logcumsumexp(1), x.norm(), x.norm("nuc"),
+                x.quantile(0.5), x.median(), x.cov(), x.corrcoef(), s.det(), s.inverse(), s.pinverse(), T.linalg.svdvals(x),
+                T.einsum("ij,jk", x, x.T), T.cdist(x, x), T.tensordot(x, x, 2), x.nansum(), x.nanmean(), x.renorm(2, 0, 1.0),
+                T.linalg.solve(s, s), T.linalg.eigvalsh(s + s.T), T.block_diag(x, T.tensor([[1, 2]])), x.histc(4)]
+        return [o.dtype for o in outs]
+    check(program)
+
+
 def test_histograms():
     data = RNG.normal(size=20)
 
@@ -223,6 +234,7 @@ ERRORS = [
     (lambda T: T.ones(2, 3).prod(2), ["Dimension out of range"]),
     (lambda T: T.ones(2, 3).cumsum(-3), ["Dimension out of range"]),
     (lambda T: T.tensordot(T.ones(2, 3), T.ones(2, 3), dims=([1], [0])), ["contracted dimensions need to match"]),
+    (lambda T: T.linalg.cross(T.ones(2, 3), T.ones(3)), ["inputs must have the same number of dimensions"]),
 ]
 
 

@@ -252,7 +252,8 @@ def block_diag(*tensors: Any) -> Value:
         if t.ndim != 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
                                f"{i} has {t.ndim} dimensions")
-    dtype = np.result_type(*[t.dtype for t in ts]) if ts else np.float32
+    floats = [t.dtype for t in ts if t.dtype.kind == "f"]  # PyTorch: a float wins over the integers
+    dtype = np.result_type(*(floats or [t.dtype for t in ts])) if ts else np.float32
     width, left, rows = sum(t.shape[1] for t in ts), 0, []
     for t in ts:
         right = width - left - t.shape[1]

@@ -89,6 +89,8 @@ class LinalgMethods:
 
     def cross(self, other: Any, dim: Any = None) -> Value:
         """The cross product of 3-vectors along ``dim`` (default: the first axis of size 3)."""
+        if self.ndim != other.ndim:
+            raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
         shape = np.broadcast_shapes(self.shape, other.shape)
         if dim is None:
             dim = next((i for i, s in enumerate(shape) if s == 3), -1)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from .dims import wrap_dim, wrap_dims
+from .dtypes import get_default_dtype
 from .linalg_methods import RESULTS, LinalgMethods, at_index, torch_type
 from .ops import Cat, Where
 from .ops.linalg2 import SvdVals
@@ -404,10 +405,11 @@ class ReduceMethods(LinalgMethods):
             raise ValueError(f"cov(): expected input to have two or fewer dimensions but got an input "
                              f"with {self.ndim} dimensions")
         x = self.reshape(1, -1) if self.ndim < 2 else self
-        x = x if x.dtype.kind == "f" else x.to(np.float64 if x.dtype.kind == "f" else np.float32)
+        x = x if x.dtype.kind == "f" else x.to(get_default_dtype())
         w = None
         for weights in (fweights, aweights):
             if weights is not None:
+                weights = weights.to(x.dtype)
                 w = weights if w is None else w * weights
         n = x.shape[1]
         wsum = n if w is None else w.sum()
@@ -417,7 +419,7 @@ class ReduceMethods(LinalgMethods):
         elif aweights is None:
             factor = wsum - correction
         else:
-            factor = wsum - correction * (w * aweights).sum() / wsum
+            factor = wsum - correction * (w * aweights.to(x.dtype)).sum() / wsum
         xm = x - avg.unsqueeze(1)
         factor = max(factor, 0) if not hasattr(factor, "_data") else factor.clamp(min=0)
         c = (xm if w is None else xm * w) @ xm.transpose(0, 1) / factor
