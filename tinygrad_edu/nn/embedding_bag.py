@@ -71,6 +71,11 @@ def embedding_bag(input: Any, weight: Value, offsets: Any = None,  # noqa: A002
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. "
                                   f"per_sample_weights is only supported for mode='sum' (got "
                                   f"mode='{mode}'). Please open a feature request on GitHub.")
+    shape = list(np.shape(raw(input)))
+    if per_sample_weights is not None and list(per_sample_weights.shape) != shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights (torch.Size("
+                         f"{list(per_sample_weights.shape)})) is not None, then it must have the same "
+                         f"shape as the input (torch.Size({shape}))")
     idx, starts, ends, psw = _bags(input, offsets, per_sample_weights, include_last_offset)
     n = weight.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= n):

@@ -25,6 +25,12 @@ __all__ = ["hardtanh", "hardtanh_", "relu6", "relu_", "selu", "selu_", "celu", "
            "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
            "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "bilinear"]
 
+def _apply(input: Value, fn: Any, inplace: bool) -> Value:  # noqa: A002
+    """``fn(input)``, or with ``inplace`` written into ``input`` (refused, as in PyTorch, for a leaf
+    that requires grad). The op runs on a copy, so what it saves for backward stays unchanged."""
+    return input.copy_(fn(input.clone())) if inplace else fn(input)
+
+
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
@@ -35,7 +41,7 @@ def hardtanh(input: Value, min_val: float = -1.0, max_val: float = 1.0,  # noqa:
     """``x`` clamped to ``[min_val, max_val]``."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _maybe_inplace(input, input.clamp(min_val, max_val), inplace)
+    return _apply(input, lambda v: v.clamp(min_val, max_val), inplace)
 
 
 def hardtanh_(input: Value, min_val: float = -1.0, max_val: float = 1.0) -> Value:  # noqa: A002
@@ -53,7 +59,7 @@ def relu_(input: Value) -> Value:  # noqa: A002
 
 def selu(input: Value, inplace: bool = False) -> Value:  # noqa: A002
     """``scale * elu(x, alpha)`` with the self-normalising constants of Klambauer et al."""
-    return _maybe_inplace(input, elu(input, SELU_ALPHA) * SELU_SCALE, inplace)
+    return _apply(input, lambda v: elu(v, SELU_ALPHA) * SELU_SCALE, inplace)
 
 
 def selu_(input: Value) -> Value:  # noqa: A002
@@ -64,7 +70,7 @@ def celu(input: Value, alpha: float = 1.0, inplace: bool = False) -> Value:  # n
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` = ``alpha * elu(x / alpha)``."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _maybe_inplace(input, elu(input / alpha) * alpha, inplace)
+    return _apply(input, lambda v: elu(v / alpha) * alpha, inplace)
 
 
 def celu_(input: Value, alpha: float = 1.0) -> Value:  # noqa: A002
@@ -72,15 +78,15 @@ def celu_(input: Value, alpha: float = 1.0) -> Value:  # noqa: A002
 
 
 def elu_(input: Value, alpha: float = 1.0) -> Value:  # noqa: A002
-    return elu(input, alpha, inplace=True)
+    return _apply(input, lambda v: elu(v, alpha), True)
 
 
 def leaky_relu_(input: Value, negative_slope: float = 0.01) -> Value:  # noqa: A002
-    return leaky_relu(input, negative_slope, inplace=True)
+    return _apply(input, lambda v: leaky_relu(v, negative_slope), True)
 
 
 def _threshold(input: Value, limit: float, value: float, inplace: bool) -> Value:  # noqa: A002
-    return _maybe_inplace(input, where(input.detach() > limit, input, float(value)), inplace)
+    return _apply(input, lambda v: where(v.detach() > limit, v, float(value)), inplace)
 
 
 def threshold(input: Value, threshold: float, value: float, inplace: bool = False) -> Value:  # noqa: A002
@@ -125,12 +131,12 @@ def softshrink(input: Value, lambd: float = 0.5) -> Value:  # noqa: A002
 
 def hardsigmoid(input: Value, inplace: bool = False) -> Value:  # noqa: A002
     """``clamp(x / 6 + 1/2, 0, 1)``."""
-    return _maybe_inplace(input, (input / 6 + 0.5).clamp(0.0, 1.0), inplace)
+    return _apply(input, lambda v: (v / 6 + 0.5).clamp(0.0, 1.0), inplace)
 
 
 def hardswish(input: Value, inplace: bool = False) -> Value:  # noqa: A002
     """``x * clamp(x + 3, 0, 6) / 6``."""
-    return _maybe_inplace(input, input * (input + 3).clamp(0.0, 6.0) / 6, inplace)
+    return _apply(input, lambda v: v * (v + 3).clamp(0.0, 6.0) / 6, inplace)
 
 
 def logsigmoid(input: Value) -> Value:  # noqa: A002
@@ -140,7 +146,7 @@ def logsigmoid(input: Value) -> Value:  # noqa: A002
 
 def mish(input: Value, inplace: bool = False) -> Value:  # noqa: A002
     """``x * tanh(softplus(x))``."""
-    return _maybe_inplace(input, input * softplus(input).tanh(), inplace)
+    return _apply(input, lambda v: v * softplus(v).tanh(), inplace)
 
 
 def softmin(input: Value, dim: int | None = None, _stacklevel: int = 3,  # noqa: A002
@@ -166,10 +172,10 @@ def rrelu(input: Value, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa:
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
-        return leaky_relu(input, (lower + upper) / 2, inplace)
+        return _apply(input, lambda v: leaky_relu(v, (lower + upper) / 2), inplace)
     slope = rng().uniform(lower, upper, input.shape).astype(input.dtype)
     slope = np.where(input.detach().numpy() >= 0, 1.0, slope).astype(input.dtype)
-    return _maybe_inplace(input, input * Value(slope), inplace)
+    return _apply(input, lambda v: v * Value(slope), inplace)
 
 
 def rrelu_(input: Value, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa: A002

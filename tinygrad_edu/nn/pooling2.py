@@ -8,7 +8,8 @@ forms, and max unpooling (also in ``nn.functional``), with their layers.
   separable: the window sums along depth, height and width are three products with small 0/1
   matrices (the same idea as adaptive average pooling), then a division by each window's count.
 * LP pooling is ``(window sum of x^p)^(1/p)``, from average pooling, as PyTorch computes it.
-* Max unpooling scatters each value into a zero output at its index (``scatter_add``).
+* Max unpooling scatters each value into a zero output at its index (``scatter_add``; where
+  windows overlapped and two values share an index they are added, where PyTorch keeps one).
 """
 
 from __future__ import annotations
