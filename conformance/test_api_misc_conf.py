@@ -26,7 +26,8 @@ COVERED = {
                         "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",
                         "get_deterministic_debug_mode", "set_warn_always", "is_warn_always_enabled",
                         "is_anomaly_enabled", "set_anomaly_enabled", "is_anomaly_check_nan_enabled",
-                        "set_default_tensor_type", "get_device", "load"],
+                        "set_default_tensor_type", "get_device", "load", "is_signed", "from_numpy",
+                        "set_default_dtype", "get_default_dtype", "set_default_device", "is_tensor"],
 }
 
 
@@ -78,6 +79,24 @@ def test_dtype_names_and_queries():
             x.byte(), x.char(), x.short(), x.is_cpu, x.get_device(), T.get_device(x), x.is_inference(),
             T.e, T.pi, T.inf, T.newaxis, np.isnan(T.nan), T.zeros(2, 3)[T.newaxis].shape]
     check(program)
+
+
+def test_defaults_and_type_checks():
+    def program(T):
+        a = np.array([1.0, 2.0])
+        shared = T.from_numpy(a)
+        a[1] = 7.0
+        T.set_default_device("cpu")
+        T.set_default_dtype(T.float32)
+        inside = [T.get_default_dtype(), T.zeros(1).dtype, T.tensor([1.5]).dtype]
+        T.set_default_dtype(T.float64)
+        return [shared, T.from_numpy(np.array([1, 2], dtype=np.int32)), str(T.get_default_device()), inside,
+                T.is_tensor(shared), T.is_tensor(a), T.is_signed(shared), T.is_signed(T.tensor([True]))]
+    try:
+        check(program)
+    finally:
+        torch.set_default_dtype(torch.float32)
+        tg.set_default_dtype(tg.float64)
 
 
 @pytest.mark.parametrize("a,b", [("int64", "float32"), ("uint8", "int8"), ("bool", "int8"), ("int32", "int64"),
