@@ -28,6 +28,7 @@ FLOORS = [
     (4, ("toplevel", "creation", "nn", "optim", "utils", "serialization", "functions", "linalg",
          "special", "surface", "joins")),
     (5, ("autograd", "testing", "explain", "viz", "exercises")),
+    (6, ("compiler", "capture", "capture_hooks", "tracer", "func")),
 ]
 
 
@@ -162,11 +163,17 @@ def test_every_contract_member_is_documented():
         assert after.split("\n", 2)[1].strip().startswith('"""'), f"{name} needs a docstring"
 
 
+# The compiler's job is to run the code it writes (exec) and to hook the core for one traced call
+# (setattr, undone when the call ends): compiler.py may do both, and nothing else may.
+METAPROGRAMMING_ALLOWED = {"compiler": {"setattr", "exec"}}
+
+
 def test_no_metaprogramming():
     for name, path in modules().items():
         tree = ast.parse(path.read_text())
+        allowed = METAPROGRAMMING_ALLOWED.get(name, set())
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("setattr", "exec", "eval"):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"setattr", "exec", "eval"} - allowed:
                 raise AssertionError(f"{name} line {node.lineno} calls {node.func.id}")
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "type" and len(node.args) == 3:
                 raise AssertionError(f"{name} line {node.lineno} makes a class with type()")

@@ -194,3 +194,7 @@ for _name, _fn in _install().items():
         __all__.append(_name)
 del _name, _fn
 _accept_numpy_names(globals())  # torch.argmax(x, axis=1) and the like
+
+from .compiler import compile  # noqa: E402, A004 - torch.compile: trace a step, replay generated Python
+
+__all__ += ["compile"]
