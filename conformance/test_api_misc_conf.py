@@ -27,7 +27,8 @@ COVERED = {
                         "get_deterministic_debug_mode", "set_warn_always", "is_warn_always_enabled",
                         "is_anomaly_enabled", "set_anomaly_enabled", "is_anomaly_check_nan_enabled",
                         "set_default_tensor_type", "get_device", "load", "is_signed", "from_numpy",
-                        "set_default_dtype", "get_default_dtype", "set_default_device", "is_tensor"],
+                        "set_default_dtype", "get_default_dtype", "set_default_device", "is_tensor", "hann_window", "hamming_window",
+                        "blackman_window", "bartlett_window", "kaiser_window"],
 }
 
 
@@ -79,6 +80,18 @@ def test_dtype_names_and_queries():
             x.byte(), x.char(), x.short(), x.is_cpu, x.get_device(), T.get_device(x), x.is_inference(),
             T.e, T.pi, T.inf, T.newaxis, np.isnan(T.nan), T.zeros(2, 3)[T.newaxis].shape]
     check(program)
+
+
+@pytest.mark.parametrize("kind", ["hann", "hamming", "blackman", "bartlett", "kaiser"])
+def test_window_functions(kind):
+    def program(T):
+        make = getattr(T, f"{kind}_window")
+        outs = [make(n, periodic=p, dtype=T.float64) for n in (0, 1, 2, 5, 8, 33) for p in (True, False)]
+        extra = {"hamming": {"alpha": 0.5, "beta": 0.4}, "kaiser": {"beta": 5.0}}.get(kind, {})
+        return outs + [make(6, False, dtype=T.float64, **extra), make(4, dtype=T.float32).dtype, make(3, requires_grad=True, dtype=T.float64).requires_grad]
+    check(program)
+    check_raises(lambda T: getattr(T, f"{kind}_window")(-1), "requires non-negative window_length")
+    check_raises(lambda T: getattr(T, f"{kind}_window")(3, dtype=T.int64), "expects floating point dtypes")
 
 
 def test_defaults_and_type_checks():

@@ -302,3 +302,20 @@ def test_numpy_spellings_of_dim_and_keepdim():
     y = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     y.log_softmax(axis=1).sum().backward()  # gradients flow through the alias unchanged
     np.testing.assert_allclose(_np(y.grad), 1 - 2 * np.exp(_np(y)) / np.exp(_np(y)).sum(1, keepdims=True))
+
+
+def test_window_functions():
+    n = np.arange(8)
+    np.testing.assert_allclose(_np(tg.hann_window(8, periodic=False)), np.hanning(8), atol=1e-15)
+    np.testing.assert_allclose(_np(tg.hamming_window(8, periodic=False)), np.hamming(8), atol=1e-15)
+    np.testing.assert_allclose(_np(tg.blackman_window(8, periodic=False)), np.blackman(8), atol=1e-15)
+    np.testing.assert_allclose(_np(tg.bartlett_window(8, periodic=False)), np.bartlett(8), atol=1e-15)
+    kaiser = _np(tg.kaiser_window(8, periodic=False, beta=3.0))
+    np.testing.assert_allclose(kaiser, np.kaiser(8, 3.0), rtol=1e-12)
+    np.testing.assert_allclose(_np(tg.hann_window(8)), 0.5 - 0.5 * np.cos(2 * np.pi * n / 8), atol=1e-15)
+    assert tg.hann_window(0).shape == (0,) and tg.hann_window(1).tolist() == [1.0]
+    assert tg.hann_window(4, dtype=tg.float32).dtype == np.float32
+    with pytest.raises(RuntimeError, match="non-negative"):
+        tg.blackman_window(-2)
+    with pytest.raises(RuntimeError, match="floating point"):
+        tg.bartlett_window(3, dtype=tg.int64)

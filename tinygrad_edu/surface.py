@@ -4,6 +4,8 @@
   ``*_like`` ones) take sizes as :func:`~tinygrad_edu.creation.size_arg` does and ``generator=``;
   ``get_rng_state``/``set_rng_state`` save and restore the global generator. The same seed gives
   the same numbers here, not PyTorch's numbers.
+- Window functions (``hann_window``, ``hamming_window``, ``blackman_window``,
+  ``bartlett_window``, ``kaiser_window``) with PyTorch's formulas.
 - Dtype queries: ``finfo``, ``iinfo``, ``promote_types``, ``result_type``, ``can_cast``.
 - Switches PyTorch programs set at the top (deterministic algorithms, warn-always, anomaly mode,
   ``set_default_tensor_type``) and the constants ``e``, ``pi``, ``inf``, ``nan``, ``newaxis``.
@@ -32,7 +34,8 @@ __all__ = ["rand", "randn", "randint", "randint_like", "rand_like", "randn_like"
            "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_warn_always",
            "is_warn_always_enabled", "is_anomaly_enabled", "set_anomaly_enabled",
            "is_anomaly_check_nan_enabled", "set_default_tensor_type", "e", "pi", "inf", "nan",
-           "newaxis"]
+           "newaxis", "hann_window", "hamming_window", "blackman_window", "bartlett_window",
+           "kaiser_window"]
 
 e, pi, inf, nan, newaxis = math.e, math.pi, math.inf, math.nan, None
 
@@ -200,6 +203,70 @@ def get_rng_state() -> Value:
 def set_rng_state(new_state: Any) -> None:
     """Put the global generator back where :func:`get_rng_state` found it."""
     default_generator.set_state(new_state)
+
+
+# ---------------------------------------------------------------------- window functions
+def _window(kind: str, window_length: int, periodic: bool, dtype: Any, requires_grad: bool,
+            device: Any, **kw: float) -> Value:
+    """PyTorch's window functions, with its formulas (``periodic``: a window of N + 1 points
+    without its last, for spectral analysis)."""
+    name = f"{kind}_window"
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got window_length={window_length}")
+    dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
+    if dt.kind != "f":
+        raise RuntimeError(f"{name} expects floating point dtypes, got: {dt}")
+    m = window_length + 1 if periodic else window_length
+    n = np.arange(m, dtype=np.float64)
+    if window_length <= 1:
+        w = np.ones(window_length)
+    elif kind in ("hann", "hamming"):
+        w = kw["alpha"] - kw["beta"] * np.cos(n * (2 * math.pi / (m - 1)))
+    elif kind == "blackman":
+        x = n * (math.pi / (m - 1))
+        w = 0.08 * np.cos(4 * x) - 0.5 * np.cos(2 * x) + 0.42
+    elif kind == "bartlett":
+        x, half = n * (2.0 / (m - 1)), ((m - 1) >> 1) + 1
+        w = np.concatenate([x[:half], 2 - x[half:]])
+    else:  # kaiser
+        centre = (m - 1) / 2.0
+        w = np.i0(kw["beta"] * np.sqrt(1 - ((n - centre) / centre) ** 2)) / np.i0(kw["beta"])
+    return new_value(w[:window_length], dt, requires_grad, device)
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None,
+                requires_grad: bool = False, device: Any = None, **kw: Any) -> Value:
+    """``0.5 - 0.5 cos(2 pi n / (N - 1))``."""
+    factory_kw(kw, sized=False)
+    return _window("hann", window_length, periodic, dtype, requires_grad, device, alpha=0.5, beta=0.5)
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
+                   dtype: Any = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Value:
+    """``alpha - beta cos(2 pi n / (N - 1))``."""
+    factory_kw(kw, sized=False)
+    return _window("hamming", window_length, periodic, dtype, requires_grad, device, alpha=alpha, beta=beta)
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None,
+                    requires_grad: bool = False, device: Any = None, **kw: Any) -> Value:
+    """``0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1))``."""
+    factory_kw(kw, sized=False)
+    return _window("blackman", window_length, periodic, dtype, requires_grad, device)
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None,
+                    requires_grad: bool = False, device: Any = None, **kw: Any) -> Value:
+    """The triangle ``1 - |2n / (N - 1) - 1|``."""
+    factory_kw(kw, sized=False)
+    return _window("bartlett", window_length, periodic, dtype, requires_grad, device)
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: Any = None,
+                  requires_grad: bool = False, device: Any = None, **kw: Any) -> Value:
+    """``I0(beta sqrt(1 - ((n - c) / c)^2)) / I0(beta)`` with ``c = (N - 1) / 2``."""
+    factory_kw(kw, sized=False)
+    return _window("kaiser", window_length, periodic, dtype, requires_grad, device, beta=beta)
 
 
 # ---------------------------------------------------------------------- dtype queries
