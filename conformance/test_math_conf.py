@@ -49,6 +49,8 @@ BINARY = {
     "copysign": ([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]], [1.0, -2.0, -0.0], True, {}),
     "fmax": ([[0.5, NAN, 2.0], [1.5, 0.3, NAN]], [1.0, -2.0, NAN], True, {}),
     "fmin": ([[0.5, NAN, 2.0], [1.5, 0.3, NAN]], [1.0, -2.0, NAN], True, {}),
+    "maximum": ([[0.5, NAN, 2.0], [1.5, 0.3, -0.7]], [1.0, -2.0, 2.0], True, {}),
+    "minimum": ([[0.5, NAN, 2.0], [1.5, 0.3, -0.7]], [1.0, -2.0, 2.0], True, {}),
     "remainder": ([[5.5, -5.5, 2.0], [1.5, 0.3, -0.7]], [2.0, 2.0, -0.4], True, {}),
     "fmod": ([[5.5, -5.5, 2.0], [1.5, 0.3, -0.7]], [2.0, 2.0, -0.4], True, {}),
     "float_power": ([[0.5, 1.3, 2.0], [1.5, 0.3, 0.7]], [1.0, -2.0, 0.5], True, {}),
@@ -246,6 +248,15 @@ def test_logit_eps_and_special_points():
     check(program)
 
 
+def test_frexp():
+    def program(T):
+        x = f64(T, [3.0, -0.75, 0.0, 1e30, -INF, NAN], requires_grad=True)
+        m, e = x.frexp()
+        m.backward(_up(T, m))
+        return [m, e, x.grad, T.frexp(x.detach()), T.tensor([8.0, 0.1]).float().frexp()]
+    check(program)
+
+
 @pytest.mark.parametrize("program,words", [
     (lambda T: T.tensor([True]) - T.tensor([True]), ["Subtraction, the `-` operator, with two bool tensors is not supported"]),
     (lambda T: T.tensor([True]) - 1, ["Subtraction, the `-` operator, with a bool tensor is not supported"]),
@@ -286,6 +297,7 @@ def test_logit_eps_and_special_points():
     (lambda T: f64(T, [1.0]).lerp(f64(T, [1.0]).float(), 0.5), ["expected dtype", "for `end` but got dtype"]),
     (lambda T: T.addcdiv(T.tensor([1]), T.tensor([1]), T.tensor([2])), ["Integer division with addcdiv is no longer supported"]),
     (lambda T: f64(T, [1.0]).heaviside(f64(T, [1.0]).float()), ["heaviside is not yet implemented for tensors with different dtypes"]),
+    (lambda T: T.tensor([1, 2]).frexp(), ["torch.frexp() only supports floating-point dtypes"]),
 ])
 def test_errors(program, words):
     check_raises(program, *words)
@@ -293,7 +305,7 @@ def test_errors(program, words):
 
 _UNARY_INPLACE = [n + "_" for n in UNARY if hasattr(torch.Tensor, n + "_")]
 _BINARY_INPLACE = [n + "_" for n in list(BINARY) + list(INTEGER) + ["bitwise_not"] if hasattr(torch.Tensor, n + "_")]
-_EXTRA = ["round", "round_", "lerp", "lerp_", "addcmul", "addcmul_", "addcdiv", "addcdiv_", "clamp_min", "clamp_min_",
+_EXTRA = ["frexp", "round", "round_", "lerp", "lerp_", "addcmul", "addcmul_", "addcdiv", "addcdiv_", "clamp_min", "clamp_min_",
           "clamp_max", "clamp_max_", "clip", "clip_", "bitwise_not", "bitwise_not_", "logit", "logit_"]
 _METHODS = sorted(set(UNARY) | set(BINARY) | set(INTEGER) | set(_UNARY_INPLACE) | set(_BINARY_INPLACE) | set(_EXTRA))
 _FUNCTIONS = sorted({n for n in _METHODS if not n.endswith("_")}

@@ -362,3 +362,19 @@ def test_in_place_twins_exist_and_record_the_graph():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert tg.atan2(tg.tensor([1.0]), tg.tensor([1.0])).item() == pytest.approx(math.pi / 4)
+
+
+def test_frexp_maximum_minimum():
+    x = _leaf([3.0, -0.75, 0.0, 1e-310])
+    m, e = x.frexp()
+    np.testing.assert_array_equal(m.detach().numpy(), np.frexp(x.detach().numpy())[0])
+    assert e.tolist() == [2, 0, 0, -1029] and e.dtype == np.int32 and tg.frexp(x).exponent.tolist()[0] == 2
+    m.sum().backward()
+    assert x.grad.tolist() == [0.25, 1.0, 1.0, 0.0]  # 2^-exponent (0 where it overflows)
+    with pytest.raises(RuntimeError, match="only supports floating-point dtypes"):
+        tg.tensor([1]).frexp()
+    a, b = _leaf([1.0, 2.0, -1.0]), _leaf([2.0, 2.0, -3.0])
+    assert a.maximum(b).tolist() == [2.0, 2.0, -1.0] and a.minimum(b).tolist() == [1.0, 2.0, -3.0]
+    a.maximum(b).sum().backward()
+    assert a.grad.tolist() == [0.0, 0.5, 1.0] and b.grad.tolist() == [1.0, 0.5, 0.0]
+    gradcheck(lambda u, v: u.minimum(v), [_leaf([0.3, -1.0]), _leaf([[0.5, -2.0], [0.1, 0.0]])])

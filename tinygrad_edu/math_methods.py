@@ -13,13 +13,14 @@ gradient (a ``Where`` that takes none of its differentiable branch); comparisons
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .dtypes import get_default_dtype
 from .int_methods import IntMethods, check_kinds, raw, torch_type_name
-from .ops import Erf, Pow, Where
+from .ops import Erf, Maximum, Minimum, Pow, Where
 from .ops.elementwise2 import (
     Acos,
     Acosh,
@@ -43,7 +44,9 @@ from .state import GraphValue
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["MathMethods"]
+__all__ = ["MathMethods", "FrexpResult"]
+
+FrexpResult = namedtuple("FrexpResult", ["mantissa", "exponent"])
 
 
 def _fl(x: Any) -> Any:
@@ -247,7 +250,28 @@ class MathMethods(IntMethods):
     def clamp_max(self, max: Any) -> Value:
         return self.clamp(max=max)  # type: ignore[attr-defined]
 
+    def frexp(self) -> Any:
+        """(mantissa, exponent) with self = mantissa * 2^exponent, 0.5 <= |mantissa| < 1; the
+        mantissa's gradient is 2^-exponent (0 where that overflows: subnormal inputs)."""
+        if self._data.dtype.kind != "f":
+            raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+        m, e = np.frexp(self._data)
+        with np.errstate(over="ignore"):
+            scale = np.ldexp(np.ones_like(m), -e)
+        finite = np.isfinite(scale)
+        scale = np.where(finite, scale, 0).astype(m.dtype)
+        mantissa = Where.apply(self * scale, m, cond=finite) if self._rg else self._plain(m)
+        return FrexpResult(mantissa, self._plain(e.astype(np.int32)))
+
     # ------------------------------------------------------------------ binary maths
+    def maximum(self, other: Any) -> Value:
+        """Elementwise max; nan where either is nan; ties share the gradient (as PyTorch)."""
+        return Maximum.apply(self, other)
+
+    def minimum(self, other: Any) -> Value:
+        """Elementwise min; see :meth:`maximum`."""
+        return Minimum.apply(self, other)
+
     def copysign(self, other: Any) -> Value:
         """|self| with the sign of other (its sign bit: -0.0 counts as negative)."""
         x = _fl(self)
