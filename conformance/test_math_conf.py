@@ -259,9 +259,10 @@ def test_frexp():
 
 @pytest.mark.parametrize("program,words", [
     (lambda T: T.tensor([True]) - T.tensor([True]), ["Subtraction, the `-` operator, with two bool tensors is not supported"]),
-    (lambda T: T.tensor([True]) - 1, ["Subtraction, the `-` operator, with a bool tensor is not supported"]),
-    (lambda T: 1 - T.tensor([True]), ["with a bool tensor is not supported"]),
-    (lambda T: T.tensor([2]) - True, ["with a bool tensor is not supported"]),
+    (lambda T: T.tensor([True]).subtract(1), ["Subtraction, the `-` operator, with a bool tensor is not supported"]),
+    (lambda T: T.subtract(T.tensor([2]), T.tensor([True])), ["with a bool tensor is not supported"]),
+    (lambda T: T.tensor([2]).subtract(True), ["with a bool tensor is not supported"]),
+    (lambda T: T.tensor([True]).subtract(T.tensor([True])), ["with two bool tensors is not supported"]),
     (lambda T: -T.tensor([True]), ["Negation, the `-` operator, on a bool tensor is not supported"]),
     (lambda T: T.tensor([True]).negative(), ["Negation, the `-` operator, on a bool tensor is not supported"]),
     (lambda T: +T.tensor([True]) if T is not tg else T.tensor([True]).positive(), ["The `+` operator, on a bool tensor is not supported"]),

@@ -327,9 +327,11 @@ def test_bool_subtraction_and_negation_are_refused():
     with pytest.raises(RuntimeError, match="with two bool tensors is not supported"):
         b - b
     with pytest.raises(RuntimeError, match="with a bool tensor is not supported"):
-        i - True
+        i.subtract(True)
     with pytest.raises(RuntimeError, match="with a bool tensor is not supported"):
-        1 - b
+        tg.subtract(b, 1)
+    with pytest.raises(RuntimeError, match="with two bool tensors is not supported"):
+        b.subtract(b)
     with pytest.raises(RuntimeError, match="Negation, the `-` operator, on a bool tensor"):
         -b
     with pytest.raises(RuntimeError, match="Negation"):

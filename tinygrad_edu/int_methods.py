@@ -28,6 +28,12 @@ _NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "
           "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
+_BOOL_SUB2 = ("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+              "`logical_xor()` operator instead.")
+_BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+             "invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 def torch_type_name(dtype: Any) -> str:
     """PyTorch's short name of a dtype in its messages (``Float``, ``Long``, ``Bool``...)."""
     return _NAMES.get(str(np.dtype(dtype)), str(dtype))
@@ -109,6 +115,10 @@ class IntMethods:
         return self.mul(other)  # type: ignore[attr-defined]
 
     def subtract(self, other: Any, *, alpha: Any = 1) -> Value:
+        """self - alpha * other; refused with a bool operand, as PyTorch refuses it."""
+        bools = (self._data.dtype.kind == "b") + (np.result_type(raw(other)).kind == "b")
+        if bools:
+            raise RuntimeError(_BOOL_SUB2 if bools == 2 else _BOOL_SUB)
         return Sub.apply(self, other if alpha == 1 else other * alpha)
 
     def true_divide(self, other: Any) -> Value:
