@@ -134,7 +134,7 @@ def accept_numpy_names(where: Any) -> None:
     names = list(where) if isinstance(where, dict) else dir(where)
     for name in names:
         fn = where.get(name) if isinstance(where, dict) else inspect.getattr_static(where, name, None)
-        if not inspect.isfunction(fn) or hasattr(fn, "numpy_names") or name.startswith("__"):
+        if not inspect.isfunction(fn) or hasattr(fn, "numpy_names") or name.startswith("_"):
             continue
         code = fn.__code__
         params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
