@@ -299,6 +299,8 @@ def test_frexp():
     (lambda T: T.addcdiv(T.tensor([1]), T.tensor([1]), T.tensor([2])), ["Integer division with addcdiv is no longer supported"]),
     (lambda T: f64(T, [1.0]).heaviside(f64(T, [1.0]).float()), ["heaviside is not yet implemented for tensors with different dtypes"]),
     (lambda T: T.tensor([1, 2]).frexp(), ["torch.frexp() only supports floating-point dtypes"]),
+    (lambda T: f64(T, [1.0]).float().float_power_(2), ["the base given to float_power_ has dtype Float but the operation's result requires dtype Double"]),
+    (lambda T: T.tensor([1, 2]).tan_(), ["result type Float can't be cast to the desired output type Long"]),
 ])
 def test_errors(program, words):
     check_raises(program, *words)

@@ -164,6 +164,14 @@ class MathMethods(IntMethods):
         e = exponent.to(np.float64) if isinstance(exponent, GraphValue) else exponent
         return Pow.apply(self.to(np.float64), e)  # type: ignore[attr-defined]
 
+    def float_power_(self, exponent: Any) -> Value:
+        """In-place :meth:`float_power`: only a float64 value can hold its result."""
+        if self._data.dtype != np.float64:
+            name = torch_type_name(self._data.dtype)
+            raise RuntimeError(f"the base given to float_power_ has dtype {name} but the operation's "
+                               f"result requires dtype Double")
+        return self._assign(MathMethods.float_power, exponent)  # type: ignore[attr-defined]
+
     def ldexp(self, other: Any) -> Value:
         """self * 2 ** other."""
         x = _fl(self)
