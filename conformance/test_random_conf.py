@@ -113,6 +113,16 @@ def test_rng_state_round_trip():
     check(program)
 
 
+def test_fork_rng():
+    def program(T):
+        T.manual_seed(0)
+        with T.random.fork_rng():
+            a = T.rand(3, dtype=T.float64)
+        b = T.rand(3, dtype=T.float64)
+        return [bool((a == b).all()), T.random.get_rng_state().dtype]
+    check(program)
+
+
 def test_fills_on_parameters_and_graphs():
     def program(T):
         w = f64(T, [1.0, 2.0], requires_grad=True)

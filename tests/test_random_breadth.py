@@ -248,3 +248,16 @@ def test_samples_have_no_graph():
     p = tg.tensor([0.3, 0.7], requires_grad=True)
     for out in (tg.bernoulli(p), tg.multinomial(p, 1), tg.poisson(p), tg.normal(p, 1.0)):
         assert out.grad_fn is None and not out.requires_grad
+
+
+def test_fork_rng_restores_the_global_stream():
+    tg.manual_seed(0)
+    with tg.random.fork_rng():
+        inside = _np(tg.rand(3))
+        tg.manual_seed(99)
+    np.testing.assert_array_equal(_np(tg.rand(3)), inside)
+    tg.manual_seed(0)
+    with tg.random.fork_rng(enabled=False):
+        tg.rand(3)
+    assert not np.array_equal(_np(tg.rand(3)), inside)
+    assert tg.random.get_rng_state().shape == (45,)

@@ -9,12 +9,13 @@ out a ByteTensor.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import contextlib
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 __all__ = ["Generator", "manual_seed", "default_generator", "seed", "initial_seed", "rng",
-           "check_generator"]
+           "check_generator", "get_rng_state", "set_rng_state", "fork_rng"]
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default seed
 _STATE_BYTES = 45
@@ -133,6 +134,30 @@ def seed() -> int:
 def initial_seed() -> int:
     """The seed of the global generator."""
     return default_generator.initial_seed()
+
+
+def get_rng_state() -> Any:
+    """The global generator's state, a uint8 value (restore it with :func:`set_rng_state`)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state: Any) -> None:
+    """Put the global generator back where :func:`get_rng_state` found it."""
+    default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng",
+             _devices_kw: str = "devices", device_type: str = "cpu") -> Iterator[None]:
+    """``with torch.random.fork_rng():`` draws inside do not move the global stream outside."""
+    if not enabled:
+        yield
+        return
+    state = default_generator.get_state()
+    try:
+        yield
+    finally:
+        default_generator.set_state(state)
 
 
 def check_generator(generator: Any) -> Generator:

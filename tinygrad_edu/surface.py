@@ -21,7 +21,7 @@ import numpy as np
 
 from .creation import factory_kw, new_value, size_arg
 from .dtypes import as_data, get_default_dtype, set_default_dtype
-from .random import Generator, default_generator, rng
+from .random import Generator, get_rng_state, rng, set_rng_state
 from .random_methods import not_implemented, torch_dtype_name
 from .state import state
 from .torch_types import dtype_of_type_name
@@ -193,16 +193,6 @@ def binomial(count: Any, prob: Any, generator: Generator | None = None) -> Value
     draw = rng(generator).binomial(np.maximum(np.nan_to_num(n), 0).astype(np.int64),
                                    np.clip(np.nan_to_num(p), 0, 1), shape)
     return Value(draw.astype(n.dtype))
-
-
-def get_rng_state() -> Value:
-    """The global generator's state, a uint8 value (restore it with :func:`set_rng_state`)."""
-    return default_generator.get_state()
-
-
-def set_rng_state(new_state: Any) -> None:
-    """Put the global generator back where :func:`get_rng_state` found it."""
-    default_generator.set_state(new_state)
 
 
 # ---------------------------------------------------------------------- window functions
