@@ -268,8 +268,10 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
     def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Any:
         """Largest element: ``max()`` and ``max(axis=...)`` return a Value; ``max(dim)`` returns
-        ``(values, indices)`` as in PyTorch. A nan anywhere makes the result nan (its gradient
-        goes to the nan); ties share the gradient evenly."""
+        ``(values, indices)`` as in PyTorch, and ``max(other)`` with a tensor is the elementwise
+        maximum. A nan anywhere makes the result nan (its gradient goes to the nan). As in
+        PyTorch, ``max(dim)`` sends the gradient to the returned index; ``max()`` splits it
+        evenly between tied elements."""
         return self._extremum(Max, dim, keepdim, axis, keepdims)
 
     def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
