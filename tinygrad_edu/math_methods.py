@@ -64,6 +64,12 @@ class MathMethods(IntMethods):
     _data: Any
     _rg: bool
 
+    def _pair(self, other: Any) -> tuple[Any, Any]:
+        """self and other cast as PyTorch promotes them (``_common``), integers then to the
+        default float dtype: the inputs of a binary float function."""
+        x, y = self._common(other)  # type: ignore[attr-defined]
+        return _fl(x), _fl(y)
+
     # ------------------------------------------------------------------ trigonometry, hyperbolic
     def tan(self) -> Value:
         return Tan.apply(_fl(self))
@@ -79,7 +85,7 @@ class MathMethods(IntMethods):
 
     def atan2(self, other: Any) -> Value:
         """The angle of the point (other, self), in (-pi, pi]."""
-        return Atan2.apply(_fl(self), _fl(other))
+        return Atan2.apply(*self._pair(other))
 
     def sinh(self) -> Value:
         return Sinh.apply(_fl(self))
@@ -145,19 +151,19 @@ class MathMethods(IntMethods):
     def xlogy(self, other: Any) -> Value:
         """x * log(y), and 0 where x == 0 (unless y is nan). Where x == 0 and y <= 0, y is
         swapped for 1 inside, so the value is 0 and x's gradient 0 there, as PyTorch's."""
-        x, y = _fl(self), _fl(self._lift(other))
+        x, y = self._pair(self._lift(other))
         zero = (x._data == 0) & (y._data <= 0)
         return x * (Where.apply(1.0, y, cond=zero) if zero.any() else y).log()
 
     def logaddexp(self, other: Any) -> Value:
         """log(e^self + e^other), stable for large and infinite inputs."""
         check_kinds("logaddexp", "f", self, other)
-        return LogAddExp.apply(self, other)
+        return LogAddExp.apply(*self._common(other))
 
     def logaddexp2(self, other: Any) -> Value:
         """log2(2^self + 2^other)."""
         check_kinds("logaddexp2", "f", self, other)
-        return LogAddExp.apply(self, other, base=2)
+        return LogAddExp.apply(*self._common(other), base=2)
 
     def float_power(self, exponent: Any) -> Value:
         """self ** exponent in float64, whatever the dtypes."""
@@ -187,7 +193,7 @@ class MathMethods(IntMethods):
     def hypot(self, other: Any) -> Value:
         """sqrt(self^2 + other^2), without overflow in the squares."""
         check_kinds("hypot", "f", self, other)
-        return Hypot.apply(self, other)
+        return Hypot.apply(*self._common(other))
 
     # ------------------------------------------------------------------ rounding (zero gradient)
     def _round_with(self, name: str, fn: Any) -> Value:
@@ -293,13 +299,15 @@ class MathMethods(IntMethods):
     def fmax(self, other: Any) -> Value:
         """Elementwise max ignoring nan (nan only where both are); self's gradient where
         self >= other or other is nan, other's elsewhere (PyTorch's convention)."""
-        a, b = self._data, raw(other)
-        return Where.apply(self, other, cond=(a >= b) | np.isnan(b))
+        x, y = self._common(other)
+        a, b = x._data, raw(y)
+        return Where.apply(x, y, cond=(a >= b) | np.isnan(b))
 
     def fmin(self, other: Any) -> Value:
         """Elementwise min ignoring nan; see :meth:`fmax`."""
-        a, b = self._data, raw(other)
-        return Where.apply(self, other, cond=(a <= b) | np.isnan(b))
+        x, y = self._common(other)
+        a, b = x._data, raw(y)
+        return Where.apply(x, y, cond=(a <= b) | np.isnan(b))
 
     def heaviside(self, values: Any) -> Value:
         """0 where self < 0, 1 where self > 0, ``values`` where self == 0 (not differentiable)."""
