@@ -24,6 +24,7 @@ from tinygrad_edu.testing.catalogue_nn import (  # noqa: E402
     l1_shift,
     prob_pattern,
 )
+from tinygrad_edu.testing.catalogue_reduce import spread as reduce_spread  # noqa: E402
 
 F = torch.nn.functional
 
@@ -224,6 +225,35 @@ SHAPES = {
     "embedding": [(1, 2), (3, 1), (4, 3)],
 }
 
+
+# the scan and matrix ops (catalogue_reduce.py): S = x x^T + I, or x plus a spread diagonal
+def _spd(x, diag=None):
+    eye = torch.eye(x.shape[0], dtype=torch.float64)
+    return x @ x.T + (eye if diag is None else eye + _f64(diag))
+
+
+def _plus(x, first):
+    return x + _f64(reduce_spread(tuple(x.shape), first))
+
+
+TORCH.update({
+    "cumsum": lambda x: x.cumsum(-1),
+    "det": lambda x: torch.linalg.det(_spd(x)),
+    "logabsdet": lambda x: torch.linalg.slogdet(_spd(x))[1],
+    "inverse": lambda x: torch.linalg.inv(_spd(x)),
+    "solve": lambda x, y: torch.linalg.solve(_spd(x), y),
+    "pinv": lambda x: torch.linalg.pinv(_plus(x, 5)),
+    "cholesky": lambda x: torch.linalg.cholesky(_spd(x)),
+    "svdvals": lambda x: torch.linalg.svdvals(_plus(x, 5)),
+    "eigvalsh": lambda x: torch.linalg.eigvalsh(_spd(x, reduce_spread((x.shape[0],) * 2, 0))),
+    "einsum_rows": lambda a, b: torch.einsum("ij,ij->i", a, b),
+    "einsum_trace": lambda a: torch.einsum("ii", _spd(a)),
+})
+_MATRICES = [(2, 3), (3, 3), (3, 1)]
+SHAPES.update({"cumsum": [(3,), (2, 3), (2, 3, 2)], "solve": [((2, 3), (2, 3)), ((3, 3), (3, 3))],
+               "einsum_rows": [((2, 3), (2, 3)), ((1, 4), (1, 4))],
+               **{n: _MATRICES for n in ("det", "logabsdet", "inverse", "pinv", "cholesky", "svdvals",
+                                         "eigvalsh", "einsum_trace")}})
 
 def _shapes(case):
     if case.name in SHAPES:

@@ -17,10 +17,10 @@ import numpy as np
 from ..ops.linalg2 import Cholesky, Det, EigvalsH, EinSum, Inverse, LogAbsDet, Pinv, Solve, SvdVals
 from ..ops.reduce2 import Cumsum
 
-__all__ = ["REDUCE_CASES"]
+__all__ = ["REDUCE_CASES", "spread"]
 
 
-def _spread(shape: tuple[int, ...], first: float) -> np.ndarray:
+def spread(shape: tuple[int, ...], first: float) -> np.ndarray:
     """A rectangular diagonal first, first + 11, first + 22 (entries in [-1, 1] move a singular value
     or eigenvalue by at most 3 or 9: the values stay apart and away from zero)."""
     out = np.zeros(shape)
@@ -94,7 +94,7 @@ def _svdvals_vjp(u: np.ndarray, x: np.ndarray) -> tuple:
 
 
 def _eigvalsh_vjp(u: np.ndarray, x: np.ndarray) -> tuple:
-    _, v = np.linalg.eigh(_spd(x) + _spread((x.shape[0],) * 2, 0))
+    _, v = np.linalg.eigh(_spd(x) + spread((x.shape[0],) * 2, 0))
     return _back(v @ np.diag(u) @ v.T, x)
 
 
@@ -110,14 +110,14 @@ REDUCE_CASES: list[dict] = [
     _case("inverse", lambda x: Inverse.apply(_spd(x)), _inverse_vjp, domain=(-1.0, 1.0), shapes=_matrices),
     _case("solve", lambda x, y: Solve.apply(_spd(x), y), _solve_vjp, 2, broadcast=False,
           domain=(-1.0, 1.0), shapes=lambda: _matrices(2)),
-    _case("pinv", lambda x: Pinv.apply(x + _spread(x.shape, 5)),
-          lambda u, x: _pinv_vjp(u, x + _spread(x.shape, 5)), domain=(-1.0, 1.0), shapes=_matrices),
+    _case("pinv", lambda x: Pinv.apply(x + spread(x.shape, 5)),
+          lambda u, x: _pinv_vjp(u, x + spread(x.shape, 5)), domain=(-1.0, 1.0), shapes=_matrices),
     _case("cholesky", lambda x: Cholesky.apply(_spd(x)), _cholesky_vjp, domain=(-1.0, 1.0),
           shapes=_matrices),
-    _case("svdvals", lambda x: SvdVals.apply(x + _spread(x.shape, 5)),
-          lambda u, x: _svdvals_vjp(u, x + _spread(x.shape, 5)), domain=(-1.0, 1.0), twice=False,
+    _case("svdvals", lambda x: SvdVals.apply(x + spread(x.shape, 5)),
+          lambda u, x: _svdvals_vjp(u, x + spread(x.shape, 5)), domain=(-1.0, 1.0), twice=False,
           shapes=_matrices),
-    _case("eigvalsh", lambda x: EigvalsH.apply(_spd(x) + _spread((x.shape[0],) * 2, 0)),
+    _case("eigvalsh", lambda x: EigvalsH.apply(_spd(x) + spread((x.shape[0],) * 2, 0)),
           _eigvalsh_vjp, domain=(-1.0, 1.0), twice=False, shapes=_matrices),
     _case("einsum_rows", lambda a, b: EinSum.apply(a, b, eq="ij,ij->i"),
           lambda u, a, b: (u[:, None] * b, u[:, None] * a), 2, broadcast=False,
