@@ -250,6 +250,16 @@ def test_round_decimals_lerp_addcmul_addcdiv_and_clamp_variants():
     check(program)
 
 
+def test_clamp_min_and_clamp_max_with_tensor_bounds():
+    def program(T):
+        x = f64(T, [1.0, 2.0, NAN, 1.5, 0.0], requires_grad=True)
+        m = f64(T, [1.5, 1.5, 1.0, 1.5, NAN], requires_grad=True)
+        outs = [x.clamp_min(m), x.clamp_max(m), T.clamp_min(x, m[0]), T.clamp_max(x, m[:1])]
+        sum(o.sum() * (k + 1) for k, o in enumerate(outs)).backward()
+        return outs + [x.grad, m.grad]
+    check(program)
+
+
 def test_logit_eps_and_special_points():
     def program(T):
         x = f64(T, [0.01, 0.5, 0.99, 0.2], requires_grad=True)

@@ -385,3 +385,13 @@ def test_frexp_maximum_minimum():
     a.maximum(b).sum().backward()
     assert a.grad.tolist() == [0.0, 0.5, 1.0] and b.grad.tolist() == [1.0, 0.5, 0.0]
     gradcheck(lambda u, v: u.minimum(v), [_leaf([0.3, -1.0]), _leaf([[0.5, -2.0], [0.1, 0.0]])])
+
+
+def test_clamp_min_and_clamp_max_with_tensor_bounds():
+    x, m = _leaf([1.0, 2.0, math.nan, 1.5]), _leaf([1.5, 1.5, 1.0, 1.5])
+    out = x.clamp_min(m)
+    assert out.tolist()[:2] == [1.5, 2.0] and math.isnan(out.tolist()[2])
+    out.sum().backward()  # the tie goes to self; nan stops both gradients
+    assert x.grad.tolist() == [0.0, 1.0, 0.0, 1.0] and m.grad.tolist() == [1.0, 0.0, 0.0, 0.0]
+    gradcheck(lambda u, v: u.clamp_max(v), [_leaf([[0.3, -1.0], [2.0, 0.7]]), _leaf([0.5, -0.2])])
+    gradcheck(lambda u, v: tg.clamp_min(u, v), [_leaf([[0.3, -1.0], [2.0, 0.7]]), _leaf([0.5, -0.2])])

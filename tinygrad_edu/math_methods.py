@@ -258,10 +258,23 @@ class MathMethods(IntMethods):
         fixed = np.asarray(np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf))
         return Where.apply(self, fixed, cond=np.isfinite(a))
 
+    def _clamp_by(self, bound: Any, keep: Any) -> Value:
+        """clamp_min/clamp_max with a tensor bound: self where ``keep(self, bound)``, else the
+        bound; nan where either is nan, with no gradient there (PyTorch's convention)."""
+        x, m = self._common(bound)
+        a, b = x._data, raw(m)
+        out = Where.apply(x, m, cond=keep(a, b))
+        nan = np.isnan(a) | np.isnan(b)
+        return Where.apply(math.nan, out, cond=nan) if nan.any() else out
+
     def clamp_min(self, min: Any) -> Value:
+        if isinstance(min, GraphValue):
+            return self._clamp_by(min, np.greater_equal)
         return self.clamp(min=min)  # type: ignore[attr-defined]
 
     def clamp_max(self, max: Any) -> Value:
+        if isinstance(max, GraphValue):
+            return self._clamp_by(max, np.less_equal)
         return self.clamp(max=max)  # type: ignore[attr-defined]
 
     def frexp(self) -> Any:
