@@ -44,7 +44,8 @@ def _doubling_scan(x: Value, d: int, combine: Callable[[Value, Value], Value]) -
 def _logaddexp(a: Value, b: Value) -> Value:
     """log(e^a + e^b), computed as max + log(1 + e^-|a - b|) (stable for large values)."""
     big = Where.apply(a, b, cond=a._data >= b._data)
-    return big + ((a - b).abs().neg().exp() + 1).log()
+    diff = Where.apply(0.0, a - b, cond=a._data == b._data)  # -inf - -inf would be nan
+    return big + (diff.abs().neg().exp() + 1).log()
 
 
 def _nans(data: np.ndarray, d: int) -> Any:
