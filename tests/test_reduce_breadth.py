@@ -133,6 +133,18 @@ def test_prod_and_cumprod_gradients_are_exact_at_zeros():
     close(x.grad, [1.0, 2.0 + 6.0, 0.0])
 
 
+def test_det_gradient_at_a_singular_matrix_is_the_cofactor_matrix():
+    x = v([[1.0, 2.0], [2.0, 4.0]], True)
+    x.det().backward()
+    close(x.grad, [[4.0, -2.0], [-2.0, 1.0]])
+    y = v([[[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]]], True)
+    y.det().sum().backward()
+    a = y.detach().numpy()[0]
+    cof = np.array([[(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(a, i, 0), j, 1)) for j in range(3)]
+                    for i in range(3)])
+    close(y.grad[0], cof)
+
+
 def test_norm_at_zero_has_zero_gradient():
     x = v([0.0, 0.0], True)
     x.norm().backward()

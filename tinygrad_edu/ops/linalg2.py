@@ -42,10 +42,20 @@ def lapack(name: str, fn: Any, *args: Any, what: str = "the input matrix is sing
         raise RuntimeError(f"{name}: The computation could not be completed because {what}.") from exc
 
 
+def cofactors(a: np.ndarray) -> np.ndarray:
+    """The cofactor matrix adj(A)^T (= det(A) A^-T where A is invertible), from the SVD
+    A = U S V^T: det(U) det(V) U diag(prod_{j != i} s_j) V^T, defined for singular A too."""
+    u, s, vh = np.linalg.svd(a)
+    n = s.shape[-1]
+    others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(n)], axis=-1)
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return _mat(sign) * (u * others[..., None, :]) @ vh
+
+
 class Det(Function):
     """z = det(A)."""
 
-    derivative = ("dz/dA = det(A) A^-T",)
+    derivative = ("dz/dA = det(A) A^-T = adj(A)^T (the cofactors, for a singular A)",)
 
     @staticmethod
     def forward(ctx, a):
@@ -57,6 +67,8 @@ class Det(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_values
+        if isinstance(grad, (np.ndarray, np.generic)):  # first order: cofactors, singular A too
+            return _mat(grad) * cofactors(a)
         return _mat(grad * out) * _t(Inverse.apply(a))
 
 
