@@ -56,6 +56,8 @@ def close(value, expected):
     ("tensordot", lambda x: tg.tensordot(x, x, dims=([1], [1])), lambda a: a @ a.T),
     ("cdist", lambda x: tg.cdist(x, x[:2]), lambda a: np.linalg.norm(a[:, None] - a[None, :2], axis=-1)),
     ("pinverse", lambda x: x.pinverse(), lambda a: np.linalg.pinv(a)),
+    ("trapezoid", lambda x: tg.trapezoid(x, dx=0.5), lambda a: np.trapezoid(a, dx=0.5)),
+    ("vander", lambda x: tg.vander(x[0]), lambda a: np.vander(a[0])),
 ])
 def test_values_match_numpy(name, ours, ref):
     close(ours(v(M)), ref(M))
@@ -92,6 +94,9 @@ GRADS = {
     "einsum": lambda x: tg.einsum("ij,kj->ik", x, x), "einsum_diag": lambda x: tg.einsum("ii->i", x[:, :3]),
     "tensordot": lambda x: tg.tensordot(x, x, 2), "cdist": lambda x: tg.cdist(x, x[:2] + 0.1),
     "block_diag": lambda x: tg.block_diag(x, x[0]), "cartesian_prod": lambda x: tg.cartesian_prod(x[0], x[1]),
+    "trapezoid": lambda x: tg.trapezoid(x, x[0].abs().cumsum(0)), "vander": lambda x: tg.vander(x[0], 4),
+    "cumulative_trapezoid": lambda x: tg.cumulative_trapezoid(x, dim=0),
+    "renorm": lambda x: x.renorm(2, 0, 1.0),
 }
 
 

@@ -158,16 +158,23 @@ from .linalg import (  # noqa: E402
     cartesian_prod,
     cdist,
     chain_matmul,
+    cumulative_trapezoid,
     einsum,
     frobenius_norm,
+    histogramdd,
     nuclear_norm,
     std_mean,
     tensordot,
+    trapezoid,
+    trapz,
+    vander,
     var_mean,
 )
+from .linalg import removed_matrix_rank as matrix_rank  # noqa: E402
 
 __all__ += ["linalg", "block_diag", "cartesian_prod", "cdist", "chain_matmul", "einsum", "std_mean",
-            "tensordot", "var_mean", "frobenius_norm", "nuclear_norm"]
+            "tensordot", "var_mean", "frobenius_norm", "nuclear_norm", "trapezoid", "trapz",
+            "cumulative_trapezoid", "vander", "histogramdd", "matrix_rank"]
 
 # more factories, dtype names and queries, random state, devices, inference mode, and the switches
 # programs set at the top (surface.__all__); numpy's axis=/keepdims= for every dim=/keepdim= (dims.py)

@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .dims import wrap_dims
-from .dtypes import as_data
+from .dims import wrap_dim, wrap_dims
+from .dtypes import as_data, get_default_dtype
+from .linalg_methods import at_index
 from .ops import Cat, Stack
 from .ops.linalg2 import EigvalsH, EinSum, Solve, SvdVals, lapack, square
 from .reduce_methods import vector_norm
@@ -30,11 +31,13 @@ from .value import Value
 __all__ = ["norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "solve", "pinv",
            "matrix_power", "cross", "svd", "svdvals", "qr", "eigh", "eigvalsh", "cholesky", "matrix_rank"]
 TOPLEVEL = ["einsum", "tensordot", "cdist", "cartesian_prod", "block_diag", "chain_matmul", "var_mean",
-            "std_mean", "frobenius_norm", "nuclear_norm"]
+            "std_mean", "frobenius_norm", "nuclear_norm", "trapezoid", "trapz", "cumulative_trapezoid",
+            "vander", "histogramdd", "removed_matrix_rank (as matrix_rank)"]
 
 _SVD = namedtuple("svd", ["U", "S", "Vh"])
 _QR = namedtuple("qr", ["Q", "R"])
 _EIGH = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+_HISTOGRAMDD = namedtuple("histogramdd", ["hist", "bin_edges"])
 
 
 def _v(x: Any) -> Value:
@@ -289,3 +292,75 @@ def std_mean(input: Any, dim: Any = None, unbiased: bool = True, keepdim: bool =
         dim, unbiased = None, dim
     return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim)
 
+
+def _trapezoids(y: Any, x: Any, dx: Any, dim: int, name: str) -> Value:
+    """The area of each trapezoid between neighbouring samples of y along ``dim``."""
+    y = _v(y)
+    y = y if y.dtype.kind == "f" else y.to(get_default_dtype())
+    d = wrap_dim(dim, y.ndim)
+    n = y.shape[d]
+    mean = (y[at_index(y.ndim, d, slice(1, n))] + y[at_index(y.ndim, d, slice(0, n - 1))]) * 0.5
+    if x is None:
+        return mean * (1.0 if dx is None else dx)
+    x = _v(x)
+    if (x.shape[-1 if x.ndim == 1 else d] if x.ndim else 0) != n:
+        raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+    xd = -1 if x.ndim == 1 else d
+    m = x.shape[xd]
+    dxs = x[at_index(x.ndim, xd % x.ndim, slice(1, m))] - x[at_index(x.ndim, xd % x.ndim, slice(0, m - 1))]
+    if x.ndim == 1 and y.ndim > 1:  # a 1-D x runs along dim
+        dxs = dxs.reshape(tuple(n - 1 if i == d else 1 for i in range(y.ndim)))
+    return mean * dxs
+
+
+def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Value:
+    """The trapezoidal rule: the integral of the samples y along ``dim`` (spacing x or dx)."""
+    return _trapezoids(y, x, dx, dim, "trapezoid").sum(dim)
+
+
+def trapz(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Value:
+    """Alias of :func:`trapezoid`."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Value:
+    """The running integral of :func:`trapezoid` (one element fewer along ``dim``)."""
+    return _trapezoids(y, x, dx, dim, "cumulative_trapezoid").cumsum(dim)
+
+
+def vander(x: Any, N: Any = None, increasing: bool = False) -> Value:
+    """The Vandermonde matrix: columns x^(N-1) ... x^0 (x^0 ... x^(N-1) when ``increasing``)."""
+    x = _v(x)
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    powers = np.arange(n) if increasing else np.arange(n)[::-1].copy()
+    x = x if x.dtype.kind == "f" else x.to(np.int64)
+    return x.unsqueeze(1) ** _const(x, powers.astype(x.dtype))
+
+
+def histogramdd(input: Any, bins: Any = 10, *, range: Any = None, weight: Any = None,  # noqa: A002
+                density: bool = False) -> Any:
+    """(hist, bin_edges): counts of the rows of ``input`` (points in D dimensions) in a grid of
+    bins. Not differentiable."""
+    x = _v(input)
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, "
+                           f"but got input {x.dtype}")
+    data = x._data.reshape(-1, x.shape[-1])
+    edges = [np.asarray(getattr(b, "_data", b)) for b in bins] if isinstance(bins, (list, tuple)) and \
+        not isinstance(bins[0], (int, np.integer)) else bins
+    rng = None if range is None else list(zip(range[::2], range[1::2]))
+    w = None if weight is None else np.asarray(getattr(weight, "_data", weight)).reshape(-1)
+    hist, out_edges = np.histogramdd(data, edges, range=rng, weights=w, density=density)
+    edges = tuple(_const(x, e.astype(x.dtype)) for e in out_edges)
+    return _HISTOGRAMDD(_const(x, hist.astype(x.dtype)), edges)
+
+
+def removed_matrix_rank(*args: Any, **kwargs: Any) -> Value:
+    """``torch.matrix_rank``, removed in PyTorch 1.9 (use linalg.matrix_rank): raises its error."""
+    raise RuntimeError("This function was deprecated since version 1.9 and is now removed.\nPlease use the "
+                       "`torch.linalg.matrix_rank` function instead. The parameter 'symmetric' was renamed "
+                       "in `torch.linalg.matrix_rank()` to 'hermitian'.")
