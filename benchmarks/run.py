@@ -305,6 +305,47 @@ def section_digits(reps: int, epochs: int, targets: Targets) -> dict:
     return out
 
 
+def section_compiled(reps: int, steps: int, targets: Targets) -> dict:
+    """Issue 26: compiled steps (tg.compile) against micrograd, the post and hand-written numpy."""
+    n = W.EPOCHS * len(W.X)
+    print(f"\n7. Compiled steps (tinygrad_edu.compile): seed 001's fit, {n} per-sample updates (ms per "
+          f"fit, the first call, which runs eagerly and traces, included; the post's row: median of {INNER} "
+          f"fits per round), and the MLP's SGD step, {steps} steps once traced (steps/s)")
+    quad = interleaved([(POST, median_of, (W.quad_post, INNER)), ("micrograd", W.quad_micrograd, ()),
+                        ("tinygrad_edu compiled", W.quad_compiled, ())], reps)
+    for name, v in quad.items():
+        print(f"   {name:22s} {fmt_stats(v, 1e3, ' ms'):>24s}")
+    ours = quad["tinygrad_edu compiled"]
+    vs_mg, vs_post = per_round(ours, quad["micrograd"]), per_round(ours, quad[POST])
+    print(f"   compiled / micrograd: {fmt_ratio(vs_mg)}   "
+          + targets.check(0, "seed 001 fit, compiled: time / micrograd's", vs_mg, "<=", 0.5))
+    print(f"   compiled / the post's own code: {fmt_ratio(vs_post)}   "
+          + targets.check(0, "seed 001 fit, compiled: time / the post's code", vs_post, "<=", 5))
+    trace = statistics.median(W.quad_trace_cost() for _ in range(5))
+    mtrace = statistics.median(W.mlp_trace_cost() for _ in range(5))
+    print(f"   the first call of a compiled step (it runs eagerly, traces and writes the code): seed 001's "
+          f"{trace * 1e3:.2f} ms; the MLP's (batch 128) {mtrace * 1e3:.2f} ms more than an eager step "
+          "(medians of 5)")
+    out: dict = {"quadratic": {"seconds": {k: stats(v) for k, v in quad.items()},
+                               "compiled/micrograd": stats(vs_mg), "compiled/post": stats(vs_post)},
+                 "first_call_s": trace, "mlp_first_call_extra_s": mtrace, "mlp": {}}
+    goal = {1: 0.85, 128: 0.9, 1000: 0.95}
+    for batch in (1, 128, 1000):
+        row = interleaved([("numpy", W.mlp_numpy, (batch, steps)),
+                           ("compiled", W.mlp_compiled, (batch, steps))], reps)
+        r = per_round(row["compiled"], row["numpy"])
+        print(f"   MLP batch {batch:4d}: numpy {fmt_stats(row['numpy'])}   compiled "
+              f"{fmt_stats(row['compiled'])}   {fmt_ratio(r)}   "
+              + targets.check(0, f"MLP batch {batch}, compiled: steps/s / hand-written numpy's", r, ">=",
+                              goal[batch]))
+        out["mlp"][batch] = {"steps_per_s": {k: stats(v) for k, v in row.items()}, "compiled/numpy": stats(r)}
+    diff = W.compiled_vs_eager()
+    print(f"   compiled against eager, the same steps: largest difference {diff:.3g}   "
+          + targets.check(0, "compiled against eager: largest difference (not a ratio)", [diff], "<=", 1e-12))
+    out["compiled_vs_eager_max_abs_diff"] = diff
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--repeats", type=int, default=None, help="rounds per workload (5; 3 with --quick)")
@@ -333,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     results["post_loop"] = section_post_loop(reps, steps // 2, targets)
     results["first_order_backward"] = section_backward()
     results["digits"] = section_digits(reps, 2 if args.quick else 3, targets)
+    results["compiled"] = section_compiled(reps, steps, targets)
 
     targets.print_table(reps)
     results["targets"] = targets.rows

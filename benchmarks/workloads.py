@@ -448,3 +448,108 @@ def backward_cost(batch: int = 128, steps: int = 300) -> dict:
         _ = g.T @ xb, g.sum(0)
     numpy_us = (time.perf_counter() - t) / steps * 1e6
     return {"tinygrad_edu_us": ours, "numpy_us": numpy_us, "values_created": created[0]}
+
+
+# ----------------------------------------------------------------------------- compiled steps (issue 26)
+def _quad_fit(compiled: bool):
+    """Seed 001's fit as quad_tinygrad runs it, with the per-sample step in a function that is
+    compiled (tg.compile) or not. Returns (seconds, weights); the first call, which traces, is timed."""
+    t = time.perf_counter()
+    w1 = tg.tensor(1.0, requires_grad=True)
+    w2 = tg.tensor(0.0, requires_grad=True)
+    w3 = tg.tensor(-1.0, requires_grad=True)
+    lr = 0.1
+    with_grad = (w1, w2, w3)
+
+    def step(x, y_true):
+        loss = (w1 * x**2 + w2 * x + w3 - y_true) ** 2
+        loss.backward()
+        with tg.no_grad():
+            for w in with_grad:
+                w -= lr * w.grad
+                w.grad = None
+
+    f = tg.compile(step, fullgraph=True) if compiled else step
+    for _ in range(EPOCHS):
+        for x, y_true in zip(X, Y):
+            f(x, y_true)
+    elapsed = time.perf_counter() - t
+    return elapsed, [w.item() for w in with_grad]
+
+
+def quad_compiled() -> float:
+    elapsed, weights = _quad_fit(True)
+    assert abs(weights[0] - W1_AFTER_5000) < 1e-12
+    return elapsed
+
+
+def quad_trace_cost() -> float:
+    """Seconds of the first call of the compiled step alone (it runs eagerly and traces)."""
+    w = tg.tensor(1.0, requires_grad=True)
+
+    @tg.compile
+    def step(x, y_true):
+        loss = (w * x - y_true) ** 2
+        loss.backward()
+        with tg.no_grad():
+            w.sub_(0.1 * w.grad)
+            w.grad = None
+
+    t = time.perf_counter()
+    step(0.5, 1.0)
+    return time.perf_counter() - t
+
+
+def _mlp_step_fit(batch: int, steps: int, dtype, compiled: bool, warm: bool = False):
+    x, y = _mlp_data(dtype=dtype)
+    X, Y = tg.from_numpy(x), tg.from_numpy(y)
+    tg.manual_seed(0)
+    model = _Model(dtype)
+    opt = tg.optim.SGD(model.parameters(), lr=1e-4)
+    loss_fn = tnn.MSELoss()
+
+    def step(xb, yb):
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss
+
+    f = tg.compile(step, fullgraph=True) if compiled else step
+    idx_rng = np.random.default_rng(2)
+    if warm:  # the first call runs eagerly and traces: outside the timed steps
+        idx = idx_rng.integers(0, len(x), batch)
+        f(X[idx], Y[idx])
+    t = time.perf_counter()
+    for _ in range(steps):
+        idx = idx_rng.integers(0, len(x), batch)
+        loss = f(X[idx], Y[idx])
+    rate = steps / (time.perf_counter() - t)
+    return rate, [p.detach().numpy().copy() for p in model.parameters()] + [loss.detach().numpy()]
+
+
+def mlp_compiled(batch: int, steps: int = 1000, dtype=np.float32) -> float:
+    """mlp_tinygrad's loop with its step compiled: steps per second once traced (the first call,
+    which runs eagerly and traces, comes before the timed steps; see mlp_trace_cost)."""
+    return _mlp_step_fit(batch, steps, dtype, True, warm=True)[0]
+
+
+def mlp_trace_cost(batch: int = 128, dtype=np.float32) -> float:
+    """Seconds of the first call of the compiled MLP step (eager run, trace, code generation)."""
+    t = time.perf_counter()
+    _mlp_step_fit(batch, 1, dtype, True)
+    first = time.perf_counter() - t
+    t = time.perf_counter()
+    _mlp_step_fit(batch, 1, dtype, False)
+    return first - (time.perf_counter() - t)
+
+
+def compiled_vs_eager() -> float:
+    """The largest difference between the compiled and the eager runs of the same steps: seed 001's
+    5000 updates and the MLP (float64 and float32, batch 1 and 128): the weights after, the last loss."""
+    diffs = [max(abs(a - b) for a, b in zip(_quad_fit(True)[1], _quad_fit(False)[1]))]
+    for dtype in (np.float64, np.float32):
+        for batch in (1, 128):
+            ours, eager = (_mlp_step_fit(batch, 100, dtype, c)[1] for c in (True, False))
+            diffs += [float(np.max(np.abs(a.astype(np.float64) - b))) for a, b in zip(ours, eager)]
+    return max(diffs)

@@ -179,7 +179,7 @@ class Capture:
             what = self.names.get(id(v)) or v._name or name
             if type(d) is np.ndarray:
                 self.guards.append((f"type({name}._data) is _nd and {name}._data.shape == {d.shape!r} and "
-                                    f"{name}._data.dtype == {self.rec.const(d.dtype)}",
+                                    f"{name}._data.dtype is {self.rec.const(d.dtype)}",
                                     f"{what}: an array of shape {tuple(d.shape)} and dtype {d.dtype}"))
             else:
                 self.guards.append((f"type({name}._data) is {self.rec.const(type(d))}",

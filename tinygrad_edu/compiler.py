@@ -331,6 +331,7 @@ def _build(c: Capture, fn: Any, nargs: int, result: Any) -> tuple:
     rops: list = []
     ret = _ret(c, result, rops)
     lines.append(("return " + ret, tuple(rops), None, ""))
+    lines = _cse(lines)
     live: set[int] = set()
     keep = []
     for line in reversed(lines):
@@ -349,13 +350,22 @@ def _build(c: Capture, fn: Any, nargs: int, result: Any) -> tuple:
     if guards:
         body[-1] += "):"
     body.append("        return _MISS")
-    group = None
-    for template, ops, out, g in keep:
+    # Arrays computed here are let go after their last use, as the eager run lets them go: kept
+    # to the end, they would grow the heap that glibc trims again after every call (page faults).
+    last = {id(x): i for i, (_, ops, _, _) in enumerate(keep) for x in ops if isinstance(x, Tracer)}
+    made = {id(out) for _, ops, out, _ in keep if out is not None and ops and type(out.val) is np.ndarray}
+    group, dead = None, []
+    for i, (template, ops, out, g) in enumerate(keep):
         if g != group and g:
+            if dead and not template.startswith("return"):
+                body.append(f"    del {', '.join(dead)}")
+            dead = []
             body.append(f"    # {g}")
         group = g
         text = template.format(*[names[id(x)] if isinstance(x, Tracer) else c.rec.const(x) for x in ops])
         body.append(f"    {names[id(out)]} = {text}" if out is not None else f"    {text}")
+        dead += sorted({names[id(x)] for x in ops if isinstance(x, Tracer) and last.get(id(x)) == i
+                        and id(x) in made and names[id(x)] not in dead})
     source = "\n".join(body) + "\n"
     why = [f"def _why({', '.join(params + ['*_more'])}):", "    if _more:",
            "        return 'the number of arguments'"]
@@ -370,6 +380,27 @@ def _build(c: Capture, fn: Any, nargs: int, result: Any) -> tuple:
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     exec(builtins.compile(text, filename, "exec"), env)  # the compiler's one job: run what it wrote
     return env[fname], env["_why"], source, [w for _, w in c.guards]
+
+
+def _cse(lines: list) -> list:
+    """Common subexpressions: a line that repeats an earlier one (same code, same operands, no
+    in-place write in between) is dropped and its value is the earlier one's. The ops recompute
+    what their forward computed (MSE's ``x - y``); the numbers are the same either way."""
+    seen: dict[tuple, Any] = {}
+    same: dict[int, Any] = {}
+    out, epoch = [], 0
+    for template, ops, res, group in lines:
+        ops = tuple(same.get(id(x), x) if isinstance(x, Tracer) else x for x in ops)
+        if res is None:
+            epoch += 1
+        elif ops and "copy(" not in template:
+            key = (template, epoch, *(("t", id(x)) if isinstance(x, Tracer) else ("c", id(x)) for x in ops))
+            if key in seen:
+                same[id(res)] = seen[key]
+                continue
+            seen[key] = res
+        out.append((template, ops, res, group))
+    return out
 
 
 def _names(c: Capture, lines: list) -> dict[int, str]:
