@@ -24,7 +24,7 @@ import numpy as np
 from .function import Function, input_node
 from .optim.optimizer import Optimizer
 from .state import GraphValue, state
-from .tracer import Recording, Tracer, Untraceable
+from .tracer import Recording, Tracer, Untraceable, _operands
 from .value import Value
 
 __all__ = ["Capture", "GraphBreak", "SymFloat", "active"]
@@ -161,6 +161,11 @@ class Capture:
         except Untraceable as exc:
             if not self.off:
                 self.graph_break(str(exc))
+        except (GraphBreak, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a failing trace must not fail the eager run
+            if not self.off:
+                self.graph_break(f"the trace failed ({type(exc).__name__}: {exc})")
         finally:
             self.in_apply -= 1
 
@@ -273,11 +278,14 @@ class Capture:
         ctx.saved_values = ()
         ctx.needs_input_grad = node.needs_input_grad if node is not None else (False,) * len(inputs)
         self.rec.group = f"{cls.__name__}    <- {user_site()}"
-        res = cls.forward(ctx, *raw, **settings)
-        if isinstance(res, Tracer) and type(res.val) is np.ndarray and not res.val.shape:
-            res = res[()]
-        if not isinstance(res, Tracer):
-            raise Untraceable(f"{cls.__name__}'s forward gives numbers the tracer did not see made")
+        try:
+            res = cls.forward(ctx, *raw, **settings)
+            if isinstance(res, Tracer) and type(res.val) is np.ndarray and not res.val.shape:
+                res = res[()]
+            if not isinstance(res, Tracer):
+                raise Untraceable(f"{cls.__name__}'s forward gives numbers the tracer did not see made")
+        except Untraceable:  # the op's own forward and backward, called from the generated code
+            res, ctx = self.opaque_forward(cls, raw, settings, ctx.needs_input_grad)
         if not _same(res.val, out._data):
             raise Untraceable(f"{cls.__name__}'s forward on tracers gives other numbers than on arrays")
         self.bind(out, res)
@@ -285,14 +293,37 @@ class Capture:
             self.ctxs[id(node)] = ctx
             self.keep_alive(node)
 
+    def opaque_forward(self, cls: type, raw: list, settings: dict, needs: tuple) -> tuple:
+        """An op whose forward the tracer cannot follow (MatMul's np.asarray) is called as it is:
+        ``ctx = _ctx(MatMul, needs); out = _fwd(ctx, a, b)``, and its backward ``_bwd(ctx, g)``."""
+        cc = cls.__new__(cls)
+        cc.saved_values, cc.needs_input_grad = (), needs
+        val = cls.forward(cc, *[x.val if isinstance(x, Tracer) else x for x in raw], **settings)
+        if type(val) is np.ndarray and not val.shape:
+            val = val[()]
+        ctx_t = self.rec.emit("_ctx({}, {})", (cls, needs), cc)
+        ctx_t.name = f"ctx_{cls.__name__}"
+        text, ops = _operands(self.rec, tuple(raw), True)
+        kw = "".join(f", {k}={{}}" for k in settings)
+        py = type(val) is np.float64
+        call = f"_fwd({{}}, {text[1:-1].rstrip(',')}{kw})"
+        return self.rec.emit(f"float({call})" if py else call, (ctx_t, *ops, *settings.values()), val,
+                             py=py), (ctx_t, cc)
+
+    def opaque_backward(self, node: Function, ctx: tuple, g: Any) -> tuple:
+        ctx_t, cc = ctx
+        grads = type(node).backward(cc, g.val if isinstance(g, Tracer) else g)
+        grads = grads if type(grads) is tuple else (grads,)
+        text, ops = _operands(self.rec, g, True)
+        out = self.rec.emit(f"_bwd({{}}, {text})", (ctx_t, *ops), grads)
+        return tuple(None if x is None else out[i] for i, x in enumerate(grads))
+
     def on_backward(self, root: Value, gradient: Any, create_graph: bool, inputs: Any) -> None:
         """The engine's walk (engine.run_backward and accumulate), taken on the shadow ctxs."""
         if create_graph or inputs is not None or gradient is not None or state.anomaly:
             raise Untraceable("backward() with gradient=, inputs=, create_graph or anomaly mode")
         d = root._data
         g0 = d.dtype.type(1) if not d.shape else np.ones_like(d)
-        if type(g0) is np.float64:
-            g0 = 1.0
         heap: list = []
         acc: dict[int, Any] = {}
         found: dict[int, list] = {}
@@ -312,7 +343,7 @@ class Capture:
             if isinstance(g, Tracer) and self.vsym.get(id(v)) is not None:
                 self.gof.setdefault(id(g), self.vsym[id(v)])  # named g_<name of v> in the code
             self.rec.group = node.name()
-            grads = type(node).backward(ctx, g)
+            grads = self.opaque_backward(node, ctx, g) if type(ctx) is tuple else type(node).backward(ctx, g)
             grads = grads if type(grads) is tuple else (grads,)
             parents = node._inputs or (node._a, node._b)
             for i, pg in enumerate(grads):

@@ -127,8 +127,8 @@ def _from_op(c: Capture, orig: Any, v: Value, data: Any, node: Any) -> Any:
     return out
 
 
-def _view(c: Capture, orig: Any, v: Value, data: Any, shared: bool) -> Any:
-    out = orig(v, data, shared)
+def _view(c: Capture, orig: Any, v: Value, data: Any, shared_version: bool) -> Any:
+    out = orig(v, data, shared_version)
     c.keep_alive(out)
     if data is v._data:
         c.alias[id(out)] = c.resolve(v)

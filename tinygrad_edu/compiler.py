@@ -54,7 +54,8 @@ __all__ = ["compile", "CompiledFunction", "GraphBreak"]
 CACHE_LIMIT = 8
 _MISS = object()
 _counter = iter(range(1, 1 << 62))
-_RESERVED = {"np", "_f64", "_gd", "_mk", "_MISS", "_unbroadcast", "_np_op", "_nd", "_gm", "_G", "_set0"}
+_RESERVED = {"np", "_f64", "_gd", "_mk", "_MISS", "_unbroadcast", "_np_op", "_nd", "_gm", "_G", "_set0",
+             "_ctx", "_fwd", "_bwd"}
 
 
 def compile(fn: Callable | None = None, *, fullgraph: bool = False, mode: str | None = None,  # noqa: A001
@@ -85,8 +86,26 @@ def _np_op(a: Any, b: Any, op: Any) -> Any:
     return op(np.float64(a), b)
 
 
+def _ctx(cls: type, needs: tuple) -> Any:
+    """A fresh ctx for an op called as it is (one its forward the tracer cannot follow)."""
+    ctx = cls.__new__(cls)
+    ctx.saved_values, ctx.needs_input_grad = (), needs
+    return ctx
+
+
+def _fwd(ctx: Any, *inputs: Any, **settings: Any) -> Any:
+    out = type(ctx).forward(ctx, *inputs, **settings)
+    return out[()] if type(out) is np.ndarray and not out.shape else out
+
+
+def _bwd(ctx: Any, grad: Any) -> tuple:
+    grads = type(ctx).backward(ctx, grad)
+    return grads if type(grads) is tuple else (grads,)
+
+
 _ENV = {"np": np, "_f64": np.float64, "_gd": _gd, "_mk": _mk, "_MISS": _MISS, "_unbroadcast": unbroadcast,
-        "_np_op": _np_op, "_nd": np.ndarray, "_gm": grad_mode, "_set0": _set0}
+        "_np_op": _np_op, "_nd": np.ndarray, "_gm": grad_mode, "_set0": _set0, "_ctx": _ctx, "_fwd": _fwd,
+        "_bwd": _bwd}
 
 
 class CompiledFunction:
@@ -149,8 +168,8 @@ class CompiledFunction:
         for i, a in enumerate(args):
             h = f"_a{i}"
             if isinstance(a, Value):
-                c.holder(a, h)
                 c.names[id(a)] = params[i]
+                c.holder(a, h)
                 c.data(a).name = params[i]
                 wrapped.append(a)
             elif type(a) is float:
@@ -373,7 +392,7 @@ def _build(c: Capture, fn: Any, nargs: int, result: Any) -> tuple:
         why += [f"    if not ({g}):", f"        return {words!r}"]
     why.append("    return 'nothing'")
     env = dict(_ENV, _G=getattr(fn, "__globals__", {}))
-    env.update({f"_k{i}": k for i, k in enumerate(c.rec.consts)})
+    env.update(dict(c.rec.consts))
     env.update({h: v for v, h in c.holders.values() if h.startswith("_v")})
     filename = f"<compiled {fname} #{next(_counter)}>"
     text = source + "\n\n" + "\n".join(why) + "\n"
@@ -393,7 +412,7 @@ def _cse(lines: list) -> list:
         ops = tuple(same.get(id(x), x) if isinstance(x, Tracer) else x for x in ops)
         if res is None:
             epoch += 1
-        elif ops and "copy(" not in template:
+        elif ops and "copy(" not in template and not template.startswith("_ctx("):
             key = (template, epoch, *(("t", id(x)) if isinstance(x, Tracer) else ("c", id(x)) for x in ops))
             if key in seen:
                 same[id(res)] = seen[key]
@@ -405,6 +424,7 @@ def _cse(lines: list) -> list:
 
 def _names(c: Capture, lines: list) -> dict[int, str]:
     used = set(_RESERVED) | {h for _, h in c.holders.values()} | set(dir(builtins))
+    used |= {n for n, _ in c.rec.consts}
     names: dict[int, str] = {}
     count = 0
     for _, ops, out, _ in lines:

@@ -26,6 +26,10 @@ _OPS = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truedi
         operator.pow: "**", operator.matmul: "@", operator.gt: ">", operator.lt: "<",
         operator.ge: ">=", operator.le: "<=", operator.eq: "==", operator.ne: "!=",
         operator.floordiv: "//", operator.mod: "%"}
+_UFUNC_OPS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
+              np.true_divide: operator.truediv, np.power: operator.pow, np.greater: operator.gt,
+              np.less: operator.lt, np.greater_equal: operator.ge, np.less_equal: operator.le,
+              np.equal: operator.eq, np.not_equal: operator.ne}
 _VIEWS = {"reshape", "transpose", "ravel", "swapaxes", "squeeze", "expand_dims", "broadcast_to",
           "moveaxis", "atleast_1d", "atleast_2d", "diagonal"}  # results that may share memory
 
@@ -40,7 +44,7 @@ class Recording:
 
     def __init__(self) -> None:
         self.lines: list[tuple[str, tuple, Any, str]] = []
-        self.consts: list[Any] = []
+        self.consts: list[tuple[str, Any]] = []  # (name in the code, value)
         self.group = ""
         self.count = 0
 
@@ -51,11 +55,19 @@ class Recording:
             return text
         if c is np.float64 or c is np.ndarray:
             return "_f64" if c is np.float64 else "_nd"
-        for i, k in enumerate(self.consts):
+        for name, k in self.consts:
             if k is c:
-                return f"_k{i}"
-        self.consts.append(c)
-        return f"_k{len(self.consts) - 1}"
+                return name
+        if isinstance(c, type) and c.__name__.isidentifier():  # an op's class: by its name
+            name = c.__name__
+        elif isinstance(c, np.dtype):
+            name = f"_{c.name}"
+        else:
+            name = f"_k{len(self.consts)}"
+        if any(n == name for n, _ in self.consts):
+            name = f"_k{len(self.consts)}"
+        self.consts.append((name, c))
+        return name
 
     def emit(self, template: str, operands: tuple, val: Any, py: bool = False, view: bool = False,
              effect: bool = False) -> Tracer:
@@ -74,7 +86,7 @@ def const_text(c: Any) -> str | None:
     if type(c) is float and np.isfinite(c):
         return repr(c)
     if type(c) is tuple and all(const_text(x) is not None for x in c):
-        return "(" + "".join(const_text(x) + ", " for x in c)[:-1 if len(c) > 1 else None] + ")"
+        return "(" + ", ".join(const_text(x) for x in c) + ("," if len(c) == 1 else "") + ")"
     if type(c) is slice:
         return f"slice({const_text(c.start)}, {const_text(c.stop)}, {const_text(c.step)})"
     if c is Ellipsis:
@@ -237,6 +249,9 @@ class Tracer:
                               else f"np.{ufunc.__name__}(..., out=)")
         if ufunc is np.matmul and all(np.ndim(_val(x)) <= 2 for x in inputs):
             return _call(np.dot, inputs, {})
+        op = _UFUNC_OPS.get(ufunc)
+        if op is not None and len(inputs) == 2 and not kwargs:  # 2.0 * t: written as an operator
+            return _operator(next(x for x in inputs if isinstance(x, Tracer)).rec, op, *inputs)
         return _call(ufunc, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
