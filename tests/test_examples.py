@@ -1,6 +1,13 @@
-"""The blog examples: every one runs, and seeds 000/002 print the posts' own numbers."""
+"""The blog examples: every one runs, and seeds 000/002 print the posts' own numbers.
+
+The posts' numbers come from tests/data/posts.json, which tools/extract_post_numbers.py extracts from
+the scraped posts and the reference runs (shared/seeds, shared/reference): every test here runs in a
+clone without shared/. Where shared/ lies beside the checkout, test_data_matches_the_posts extracts
+them again and compares.
+"""
 
 import importlib
+import json
 import pathlib
 import re
 import subprocess
@@ -10,12 +17,10 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-# shared/ lies beside the main checkout; a git worktree may sit deeper
-SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "seeds").exists()),
-              ROOT.parent / "shared")
-SEEDS = SHARED / "seeds"
-REFERENCE = SHARED / "reference" / "outputs"
+DATA = json.loads((ROOT / "tests" / "data" / "posts.json").read_text(encoding="utf-8"))
+REFERENCE = DATA["reference_outputs"]  # name -> the lines the post's script prints
 sys.path.insert(0, str(EXAMPLES))
+sys.path.insert(0, str(ROOT / "tools"))
 
 # Where the posts print a square computed by their libm's pow(), and a correctly rounded square
 # (x*x, which is what numpy and tinygrad_edu compute) differs by one unit in the last place.
@@ -40,26 +45,22 @@ def run_example(name, capsys, tmp_path, *extra, header=False):
     return lines
 
 
-def post_listing(start_marker_index):
-    """The printed output blocks of seed 000, in order: GD, SGD with zip bug, SGD."""
-    text = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8").splitlines()
-    blocks, current = [], None
-    for line in text:
-        if line.startswith("训练前的输入值x:4.0, 训练前的预测值:4.0"):
-            current = [line]
-        elif current is not None:
-            current.append(line)
-            if line.startswith("训练后的输入值x"):
-                blocks.append([ln for ln in current if ln.strip()])
-                current = None
-    return blocks[start_marker_index]
+@pytest.mark.shared
+def test_data_matches_the_posts():
+    """tests/data/posts.json is what the script extracts from shared/ today (run only where shared/
+    lies beside the checkout; the root conftest.py deselects it elsewhere and says so)."""
+    import extract_post_numbers as ext
+
+    shared = ext.find_shared(ROOT)
+    assert shared is not None
+    fresh = ext.extract(shared)
+    assert fresh == DATA, "tests/data/posts.json is stale: run python tools/extract_post_numbers.py"
+    assert (ROOT / "tests" / "data" / "posts.json").read_text(encoding="utf-8") == ext.dumps(fresh)
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not beside this checkout")
-@pytest.mark.parametrize("name, block, key", [
-    ("s000_gd", 0, "gd"), ("s000_sgd_zip_bug", 1, "sgd_bug"), ("s000_sgd", 2, "sgd")])
-def test_seed000_prints_the_posts_numbers(name, block, key, capsys, tmp_path):
-    post = post_listing(block)
+@pytest.mark.parametrize("name, key", [("s000_gd", "gd"), ("s000_sgd_zip_bug", "sgd_bug"), ("s000_sgd", "sgd")])
+def test_seed000_prints_the_posts_numbers(name, key, capsys, tmp_path):
+    post = DATA["seed000_listings"][key]  # the post's own printed lines, from tests/data/posts.json
     ours = [ln for ln in run_example(name, capsys, tmp_path) if ln.strip()][: len(post)]
     assert len(post) == 104 and len(ours) == len(post)
     mismatches = 0
@@ -73,14 +74,13 @@ def test_seed000_prints_the_posts_numbers(name, block, key, capsys, tmp_path):
     assert mismatches == sum(1 for k in ONE_ULP if k[0] == key)
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="shared/reference is not beside this checkout")
 @pytest.mark.parametrize("name, ref", [("s000_gd", "s000_gd"), ("s000_sgd", "s000_sgd"),
                                        ("s000_sgd_zip_bug", "s000_sgd_bug"), ("s002_gd", "s002_gd"),
                                        ("s002_sgd", "s002_sgd"),
                                        ("s001_quadratic_sgd", "s001_quadratic_sgd")])
 def test_examples_match_reference_outputs(name, ref, capsys, tmp_path):
     """Seed 002's post shows its output only as pictures: the reference run is the check."""
-    expected = (REFERENCE / f"{ref}.txt").read_text(encoding="utf-8").splitlines()
+    expected = REFERENCE[ref]
     ours = run_example(name, capsys, tmp_path, *(["--full"] if name == "s002_sgd" else []))
     assert len(ours) >= len(expected)
     ours = ours[: len(expected)]
@@ -173,21 +173,20 @@ def numbers(lines):
     return [n for ln in lines for n in NUMBER.findall(ln)]
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not beside this checkout")
 @pytest.mark.parametrize("name", sorted(SEED_OF))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_each_example_names_its_post_once(name, lang, capsys, tmp_path):
     seed = SEED_OF[name]
     out = run_example(name, capsys, tmp_path, "--lang", lang, *FAST.get(name, []), header=True)
-    post_text = next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
     headers = [ln for ln in out if ln.startswith(HEADERS)]
     assert len(headers) == 1 and out[0] == headers[0]
     title = re.search(r"《(.+?)》", headers[0]).group(1)
-    assert title in post_text  # the original title, as the scraped post spells it
+    assert title == DATA["titles"][seed]  # the original title, as the scraped post spells it
     assert f"seed-{seed}{'.zh' if lang == 'zh' else ''}.md" in headers[0]
     assert (ROOT / re.search(r"docs/blogs/\S+?\.md", headers[0]).group(0)).exists()
     if seed == "000":  # the only address the scrape keeps: the author's blog, in the code's header
-        assert "https://blog.csdn.net/weixin_43051346" in headers[0] and "weixin_43051346" in post_text
+        assert DATA["seed000_author_blog"] == "https://blog.csdn.net/weixin_43051346"
+        assert DATA["seed000_author_blog"] in headers[0]
     if lang == "zh":
         assert CJK.search(headers[0].split("》")[1])  # the source is named in Chinese too
 
@@ -235,9 +234,8 @@ def test_out_gets_the_plots(name, files, capsys, tmp_path):
     assert {p.name for p in (tmp_path / "plots").iterdir()} == files
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="shared/reference is not beside this checkout")
 def test_s002_sgd_short_output_is_the_reference_with_lines_left_out(capsys, tmp_path):
-    expected = (REFERENCE / "s002_sgd.txt").read_text(encoding="utf-8").splitlines()
+    expected = REFERENCE["s002_sgd"]
     ours = run_example("s002_sgd", capsys, tmp_path)
     assert len(ours) < 50
     kept = [ln for ln in ours if not ln.startswith("\t(epochs 3 to 97")][: -2]  # note and plot line
