@@ -58,7 +58,8 @@ def test_data_matches_the_posts():
     assert (ROOT / "tests" / "data" / "posts.json").read_text(encoding="utf-8") == ext.dumps(fresh)
 
 
-@pytest.mark.parametrize("name, key", [("s000_gd", "gd"), ("s000_sgd_zip_bug", "sgd_bug"), ("s000_sgd", "sgd")])
+@pytest.mark.parametrize("name, key", [("s000_gd", "gd"), ("s000_sgd_zip_bug", "sgd_bug"),
+                                       ("s000_sgd", "sgd")])
 def test_seed000_prints_the_posts_numbers(name, key, capsys, tmp_path):
     post = DATA["seed000_listings"][key]  # the post's own printed lines, from tests/data/posts.json
     ours = [ln for ln in run_example(name, capsys, tmp_path) if ln.strip()][: len(post)]
