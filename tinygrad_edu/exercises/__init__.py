@@ -1,22 +1,30 @@
-"""Graded exercises that teach how autograd works: ``python -m tinygrad_edu.exercises``.
+"""Build your own autograd: a graded path, ``python -m tinygrad_edu.exercises``.
 
-Exercises 1 to 13 are self-contained micro-engines on Python floats and numpy (the learner writes
-the idea, not this library's internals); exercise 14 adds an op to tinygrad_edu itself and
-verifies it with :func:`tinygrad_edu.testing.check_op`. Each exercise is one module holding its
-``TEMPLATE`` (the file the learner starts from), its ``SOLUTION`` (the answers to the template's
-TODOs: the reference solution is the template filled in, written to a file and graded like a
-learner's), its ``check`` and its ``HINT``. ``import tinygrad_edu`` does not import this package.
+Step by step the learner's own files become a small working engine: a numerical derivative, a
+``Value`` with + and *, the chain rule by hand, the backward walk (recursive, then iterative), more
+ops, broadcasting and its undoing, sum/mean, matmul, a ``Module``, ``Linear``, an MLP, SGD and
+momentum, and at the end the training runs of seed 001's model and of micrograd's moons demo on the
+learner's engine, checked against tinygrad_edu's numbers. A few steps are self-contained (the
+formulas on a tiny ``Scalar``, numpy functions) and one adds an op to tinygrad_edu itself.
+
+Each step (a module ``exNN_*.py`` or a :class:`~._step.Step`) holds its texts in English and Chinese,
+its ``TEMPLATE`` (the file the learner starts from; an engine step imports the learner's file of an
+earlier step, written ``[[name]]`` in the template), its ``SOLUTION`` (the answers to the TODOs: the
+reference solution is the template filled in, written to a file beside the references of the steps
+it builds on and graded like a learner's), its ``check`` and its ``HINTS`` (from the idea to the
+answer). ``import tinygrad_edu`` does not import this package.
 """
 
 from __future__ import annotations
 
 import pathlib
+import re
 from types import ModuleType
+from typing import Any
 
 from . import (
     ex01_numerical,
     ex02_chain_rule,
-    ex03_mul_backward,
     ex04_div_backward,
     ex05_pow_backward,
     ex06_exp_tanh,
@@ -28,47 +36,121 @@ from . import (
     ex12_matmul,
     ex13_sgd_momentum,
     ex14_custom_op,
+    steps_arrays,
+    steps_nn,
+    steps_ops,
+    steps_train,
+    steps_value,
 )
-from ._common import CheckError, fill, load_file, load_source
+from ._common import CheckError, T, fill, get_lang, load_file, load_source, set_lang
 
-__all__ = ["EXERCISES", "exercise", "filename", "reference_source", "load_reference", "run_check"]
+__all__ = ["EXERCISES", "exercise", "filename", "template", "reference_source", "load_reference",
+           "run_check", "hints", "number_of", "set_lang", "get_lang"]
 
-EXERCISES: list[ModuleType] = [
-    ex01_numerical, ex02_chain_rule, ex03_mul_backward, ex04_div_backward, ex05_pow_backward,
-    ex06_exp_tanh, ex07_accumulate, ex08_topo_sort, ex09_backward_walk, ex10_unbroadcast,
-    ex11_sum_mean, ex12_matmul, ex13_sgd_momentum, ex14_custom_op,
+EXERCISES: list[Any] = [
+    ex01_numerical, ex02_chain_rule,
+    steps_value.VALUE, steps_value.ADD_MUL_BACKWARD, steps_value.CHAIN_BY_HAND, steps_value.TOPO_ORDER,
+    steps_value.BACKWARD, ex07_accumulate, ex08_topo_sort, ex09_backward_walk,
+    ex04_div_backward, ex05_pow_backward, ex06_exp_tanh,
+    steps_ops.POW, steps_ops.ARITH, steps_ops.EXP_LOG, steps_ops.TANH_RELU,
+    ex10_unbroadcast, steps_arrays.BROADCAST, ex11_sum_mean, steps_arrays.SUM_MEAN,
+    ex12_matmul, steps_arrays.MATMUL,
+    steps_nn.MODULE, steps_nn.MLP, steps_nn.SGD, ex13_sgd_momentum, steps_nn.MOMENTUM,
+    ex14_custom_op,
+    steps_train.SEED001, steps_train.MOONS,
 ]
 
 
-def exercise(n: int) -> ModuleType:
-    """Exercise ``n`` (1-based)."""
+def exercise(n: int) -> Any:
+    """Step ``n`` (1-based)."""
     if not 1 <= n <= len(EXERCISES):
         raise ValueError(f"no exercise {n}: choose a number from 1 to {len(EXERCISES)}")
     return EXERCISES[n - 1]
 
 
+def number_of(name: str) -> int:
+    """The number of the step called ``name``."""
+    for i, ex in enumerate(EXERCISES, start=1):
+        if ex.NAME == name:
+            return i
+    raise KeyError(name)
+
+
 def filename(n: int) -> str:
-    """The file name the learner works in, e.g. ``ex03_mul_backward.py``."""
+    """The file name the learner works in, e.g. ``ex03_value.py``."""
     return f"ex{n:02d}_{exercise(n).NAME}.py"
 
 
-def reference_source(n: int) -> str:
-    """The reference solution of exercise ``n``: its template with every TODO answered."""
+def _module(match: re.Match) -> str:
+    return filename(number_of(match.group(1)))[:-3]
+
+
+def template(n: int, lang: str = "en") -> str:
+    """Step ``n``'s template: its step numbers and the module names of the learner's earlier files
+    filled in; with ``lang="zh"`` its docstring is the Chinese text."""
     ex = exercise(n)
-    return fill(ex.TEMPLATE, ex.SOLUTION)
+    text = re.sub(r"\[\[(\w+)\]\]", _module, ex.TEMPLATE)
+    text = re.sub(r"exercises check \d+", f"exercises check {n}", text)
+    text = re.sub(r'^"""Exercise \d+:', f'"""Exercise {n}:', text)
+    if lang == "zh" and text.startswith('"""'):
+        end = text.index('"""', 3) + 3
+        text = (f'"""练习 {n}：{ex.TITLE_ZH}\n\n{ex.TEXT_ZH}\n\n检查：python -m tinygrad_edu.exercises '
+                f'check {n} --lang zh\n"""' + text[end:])
+    return text
+
+
+def needs(n: int) -> list[int]:
+    """The steps whose files step n imports, directly or through them, in order."""
+    out: list[int] = []
+    for name in getattr(exercise(n), "NEEDS", ()):
+        k = number_of(name)
+        for m in needs(k) + [k]:
+            if m not in out:
+                out.append(m)
+    return sorted(out)
+
+
+def reference_source(n: int) -> str:
+    """The reference solution of step ``n``: its template with every TODO answered."""
+    return fill(template(n), exercise(n).SOLUTION)
 
 
 def load_reference(n: int) -> ModuleType:
-    """The reference solution of exercise ``n``, written to a temporary file and imported exactly as
-    ``check`` imports a learner's file."""
-    return load_source(reference_source(n), filename(n))
-
-
-def run_check(n: int, directory: str | pathlib.Path = ".", reference: bool = False) -> tuple[bool, str]:
-    """Grade exercise ``n``: the learner's file in ``directory``, or the bundled reference solution.
-    Returns (passed, the report to print)."""
+    """The reference solution of step ``n``, written to a temporary folder beside the references of
+    the steps it builds on, and imported exactly as ``check`` imports a learner's file."""
     ex = exercise(n)
-    head = f"Exercise {n}: {ex.TITLE}"
+    others = {filename(k): reference_source(k) for k in needs(n)}
+    return load_source(reference_source(n), filename(n), others, getattr(ex, "ALLOW", ()),
+                       getattr(ex, "FORBID", None))
+
+
+def hints(n: int, lang: str = "en") -> list[str]:
+    """Step ``n``'s hints, from the idea (no answer code) to the last one (which may show it)."""
+    return [zh if lang == "zh" else en for en, zh in exercise(n).HINTS]
+
+
+def title(n: int, lang: str = "en") -> str:
+    ex = exercise(n)
+    return ex.TITLE_ZH if lang == "zh" else ex.TITLE
+
+
+def run_check(n: int, directory: str | pathlib.Path = ".", reference: bool = False,
+              lang: str | None = None) -> tuple[bool, str]:
+    """Grade step ``n``: the learner's file in ``directory``, or the bundled reference solution.
+    Returns (passed, the report to print), in ``lang`` (default: the current language)."""
+    old = get_lang()
+    set_lang(lang or old)
+    try:
+        return _run_check(n, directory, reference)
+    finally:
+        set_lang(old)
+
+
+def _run_check(n: int, directory: str | pathlib.Path, reference: bool) -> tuple[bool, str]:
+    ex = exercise(n)
+    zh = get_lang() == "zh"
+    head = f"练习 {n}：{ex.TITLE_ZH}" if zh else f"Exercise {n}: {ex.TITLE}"
+    flag = " --lang zh" if zh else ""
     try:
         if reference:
             solution = load_reference(n)
@@ -77,15 +159,28 @@ def run_check(n: int, directory: str | pathlib.Path = ".", reference: bool = Fal
             if path.is_dir() or path.suffix != ".py":  # a folder (maybe not made yet) or the file
                 path = path / filename(n)
             if not path.is_file():
-                raise CheckError(f"there is no file {path}: create it with\n"
-                                   f"  python -m tinygrad_edu.exercises start {n} {path.parent}")
-            solution = load_file(path)
+                raise CheckError(T(f"there is no file {path}: create it with\n"
+                                   f"  python -m tinygrad_edu.exercises start {n} {path.parent}",
+                                   f"没有文件 {path}：先用下面的命令生成它\n"
+                                   f"  python -m tinygrad_edu.exercises start {n} {path.parent}{flag}"))
+            solution = load_file(path, getattr(ex, "ALLOW", ()), getattr(ex, "FORBID", None))
         ex.check(solution)
     except CheckError as failure:
-        return False, (f"{head}: not yet.\n{failure}\n"
-                       f"(stuck? python -m tinygrad_edu.exercises hint {n})")
+        built = needs(n)
+        on = ""
+        if built and not reference:
+            files = ", ".join(filename(k) for k in built)
+            on = T(f"\n(this step builds on your files {files}: if one of them does not pass its own "
+                   f"check, fix it first)",
+                   f"\n（这一步建立在你的文件 {files} 之上：如果其中有文件还没通过它自己的检查，先改好它）")
+        return False, T(f"{head}: not yet.\n{failure}{on}\n(stuck? python -m tinygrad_edu.exercises hint {n})",
+                        f"{head}：还不对。\n{failure}{on}\n（卡住了？python -m tinygrad_edu.exercises hint {n}"
+                        f" --lang zh）")
     if n < len(EXERCISES):
-        nxt = f"Next: python -m tinygrad_edu.exercises start {n + 1}"
+        nxt = T(f"Next: python -m tinygrad_edu.exercises start {n + 1}",
+                f"下一步：python -m tinygrad_edu.exercises start {n + 1} --lang zh")
     else:
-        nxt = "That was the last one: you have built an autograd engine, piece by piece."
-    return True, f"{head}: correct, well done!\nThe idea: {ex.IDEA}.\n{nxt}"
+        nxt = T("That was the last one: you have built an autograd engine, piece by piece, and trained "
+                "two models with it.", "这是最后一步：你一块一块地搭出了一个自动微分引擎，并用它训练了两个模型。")
+    idea = f"思路：{ex.IDEA_ZH}。" if zh else f"The idea: {ex.IDEA}."
+    return True, T(f"{head}: correct, well done!\n{idea}\n{nxt}", f"{head}：正确，做得好！\n{idea}\n{nxt}")

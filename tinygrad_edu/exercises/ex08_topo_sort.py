@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from ._common import CheckError, call
+from ._common import CheckError, T, call, compare
+from ._step import owned
 
 NAME = "topo_sort"
-TITLE = "Topological sort (iterative DFS)"
+TITLE = "Topological order without recursion (iterative DFS)"
+NEEDS = ("backward",)
 IDEA = ("backward needs every node after all of its parents; an explicit stack does the depth-first "
         "search without Python's recursion limit")
 HINT = """Keep a stack of (node, expanded) pairs and a set `visited` of id(node):
@@ -25,38 +27,35 @@ HINT = """Keep a stack of (node, expanded) pairs and a set `visited` of id(node)
 TEMPLATE = '''\
 """Exercise 8: the topological order, by an iterative depth-first search.
 
-Backward must process a node only when the gradients of ALL the nodes
-that use it are complete. Listing the graph so that every node comes
-after its parents (a topological order) and walking that list in reverse
-guarantees it.
+Your backward() walks topo_order, whose visit() calls itself once per
+level of the graph. Python stops recursion at about 1000 levels, and a
+graph is easily deeper than that: an RNN over 5000 time steps, or a loop
+`x = x * w` run 5000 times. So use your own stack instead of the call
+stack: the same depth-first search, each node appended after all of its
+parents (post-order), each node once, root last.
 
-A depth-first search gives that order: visit a node's parents first, and
-append the node when they are all done (post-order). The short way is a
-recursive function (exercise 7 has one), but Python stops recursion at
-about 1000 levels, and a graph is easily deeper than that: an RNN over
-5000 time steps, or a loop `x = x * w` run 5000 times. So use your own
-stack instead of the call stack.
-
-Task: write topo_order(root): every Scalar that root depends on (root
-included), each exactly once, each one after all of its parents, no
-recursion.
+Task: write topo_order(root) with no recursion. The backward() below is
+yours from before, now walking this order.
 Check:  python -m tinygrad_edu.exercises check 8
 """
+import numpy as np
 
-
-class Scalar:
-    def __init__(self, data, parents=()):
-        self.data = data
-        self.parents = parents    # the Scalars this one was computed from
-
-    def __repr__(self):
-        return f"Scalar({self.data})"
+from [[backward]] import Value, as_value
 
 
 def topo_order(root):
     """All nodes root depends on, parents before children, root last."""
     # TODO: an iterative depth-first search with an explicit stack
     raise NotImplementedError("TODO: topo_order")
+
+
+def backward(self):
+    self.grad = np.ones_like(self.data)
+    for node in reversed(topo_order(self)):
+        node._backward()
+
+
+Value.backward = backward
 '''
 
 
@@ -111,9 +110,12 @@ def _graphs(S: Any) -> list[tuple[str, Any, list]]:
     ]
 
 
-def check(sol: Any) -> None:
-    for name, root, reachable in _graphs(sol.Scalar):
-        order = call(f"topo_order on {name}", sol.topo_order, root,
+def check_orders(topo_order: Any, S: Any, deep: bool = True) -> None:
+    """topo_order on a few graphs built with S(data, parents): each node once, after its parents."""
+    for name, root, reachable in _graphs(S):
+        if not deep and "5000" in name:
+            continue
+        order = call(f"topo_order on {name}", topo_order, root,
                      on_error="recursion is limited to about 1000 levels in Python: use an explicit "
                               "stack (a list you push to and pop from) instead of a recursive call.")
         if not isinstance(order, list):
@@ -145,3 +147,28 @@ def check(sol: Any) -> None:
                         f"{parent!r} (element {position[id(parent)]}).\n  append a node only AFTER all "
                         f"its parents (post-order): push it back on the stack marked as expanded, then "
                         f"push its parents, and append it when it is popped the second time.")
+
+
+def check(sol: Any) -> None:
+    owned(sol, "topo_order")
+    check_orders(sol.topo_order, sol.Value, deep=True)
+    x = sol.Value(1.5)
+    y = x
+    for _ in range(3000):
+        y = y * 1.0 + 0.0
+    call("backward() on a chain 6000 ops deep", y.backward,
+         on_error="recursion is limited to about 1000 levels in Python: use an explicit stack.")
+    compare(T("x.grad for y = x * 1 + 0, 3000 times", "y = x * 1 + 0 重复 3000 次后的 x.grad"), x.grad, 1.0)
+
+# ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
+
+TITLE_ZH = '不用递归的拓扑排序（迭代的深度优先搜索）'
+IDEA_ZH = '反向传播需要每个节点都排在它所有父节点之后；用显式的栈做深度优先搜索，就不受 Python 递归深度的限制'
+TEXT_ZH = '你的 backward() 走的是 topo_order，而其中的 visit() 每深入图的一层就调用自己一次。Python 的\n递归大约在 1000 层处停下，而计算图很容易比这更深：5000 个时间步的 RNN，或者把 x = x * w\n循环 5000 次。所以要用你自己的栈代替调用栈：同样的深度优先搜索，每个节点排在它所有父节点之后\n（后序），每个节点一次，根节点最后。\n\n任务：不用递归写出 topo_order(root)。下面的 backward() 是你之前写的，现在走的是这个顺序。'
+HINTS = [
+    ('Replace the call stack by a list you push to and pop from. A node must wait until its parents are done: how can the stack remember to come back to it?',
+     '用一个可以压入、弹出的列表代替调用栈。一个节点要等它的父节点都处理完：栈怎样记得回到它这里？'),
+    ('Push (node, False) pairs. When you pop an unexpanded node you have not visited, mark it visited, push (node, True) back, then push its parents. When you pop (node, True), append it.',
+     '压入 (node, False) 这样的对。弹出一个未展开且未访问过的节点时，标记为已访问，把 (node, True) 压回去，再压入它的父节点。弹出 (node, True) 时，把它加进列表。'),
+    (HINT, HINT),
+]

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._common import CheckError, call, compare, matches
+from ._common import CheckError, T, call, compare, matches
+from ._step import owned
 
 NAME = "custom_op"
 TITLE = "A custom op, verified by check_op"
@@ -16,7 +17,9 @@ HINT = """forward:  ctx.save_for_backward(x); return x / (1 + np.exp(-x))      #
 backward: (x,) = ctx.saved_values; s = 1 / (1 + np.exp(-x))
           return grad * (s + x * s * (1 - s))      # product rule, times the upstream grad"""
 
-INSTALL = ("exercise 14 uses tinygrad_edu.testing.check_op, which needs hypothesis: install the dev "
+ALLOW = (("tinygrad_edu", "Function"),)  # the one name of the library this step may import
+
+INSTALL = ("this step uses tinygrad_edu.testing.check_op, which needs hypothesis: install the dev "
            "extra: pip install -e '.[dev]'")
 
 TEMPLATE = '''\
@@ -24,7 +27,7 @@ TEMPLATE = '''\
 
 Now the real library. An op is a Function with a forward that computes on
 numpy arrays and a backward that applies the chain rule (the guide is
-docs/extending.md). Exercises 3 to 6 were the same idea on floats.
+docs/extending.md). Your Value ops were the same idea.
 
 SiLU (also called swish) is used in many modern networks:
 
@@ -35,7 +38,7 @@ SiLU (also called swish) is used in many modern networks:
 
 The check runs tinygrad_edu.testing.check_op(SiLU.apply, ...): a
 hypothesis search over shapes and values that compares your backward
-with central differences (exercise 1). It needs the dev extra:
+with central differences (step 1). It needs the dev extra:
 pip install -e '.[dev]'
 
 Task: fill in forward and backward.
@@ -84,8 +87,13 @@ def check(sol: Any) -> None:
     except ImportError:
         raise CheckError(INSTALL) from None
     from ..creation import tensor
+    from ..function import Function
     from ..testing import OpCheckError, check_op
 
+    owned(sol, "SiLU")
+    if not issubclass(sol.SiLU, Function):
+        raise CheckError(T("SiLU must be a subclass of tinygrad_edu.Function.",
+                           "SiLU 必须是 tinygrad_edu.Function 的子类。"))
     x_np = np.array([-3.0, -0.5, 0.0, 0.25, 1.5, 4.0])
     u = np.array([1.5, -2.0, 0.5, 1.0, -0.75, 2.0])
     s = _sigmoid(x_np)
@@ -116,3 +124,16 @@ def check(sol: Any) -> None:
         raise CheckError("SiLU is not written yet: fill in its TODOs.") from None
     except Exception as err:  # reported with the op's name instead of a traceback
         raise CheckError(f"check_op(SiLU.apply) raised {type(err).__name__}: {err}") from None
+
+# ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
+
+TITLE_ZH = '自定义算子，用 check_op 验证'
+IDEA_ZH = '算子就是 numpy 上的前向，加上一个把上游梯度乘以局部导数的反向；check_op 再在多种形状上把它与中心差分比较'
+TEXT_ZH = "现在来看真正的库。一个算子是一个 Function：forward 在 numpy 数组上计算，backward 应用链式法则\n（指南见 docs/extending.md）。你的 Value 运算就是同一个思想。\n\nSiLU（也叫 swish）用在许多现代网络里：\n\n    silu(x)  = x * sigmoid(x),        sigmoid(x) = 1 / (1 + exp(-x))\n    silu'(x) = sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))\n\n检查程序运行 tinygrad_edu.testing.check_op(SiLU.apply, ...)，需要 dev 依赖：pip install -e '.[dev]'。\n这里只允许从 tinygrad_edu 导入 Function：SiLU 要你自己写。\n\n任务：填写 forward 和 backward。"
+HINTS = [
+    ("forward computes on numpy and saves what backward needs; backward multiplies the upstream gradient by silu'(x), from the product rule.",
+     "forward 在 numpy 上计算，并保存 backward 需要的东西；backward 把上游梯度乘以由乘积法则得到的 silu'(x)。"),
+    ('forward: ctx.save_for_backward(x), then x times sigmoid(x) with np.exp. backward: read x back from ctx.saved_values, compute s = sigmoid(x), and return grad times (s + x * s * (1 - s)).',
+     'forward：ctx.save_for_backward(x)，然后用 np.exp 算 x 乘以 sigmoid(x)。backward：从 ctx.saved_values 取回 x，算出 s = sigmoid(x)，返回 grad 乘以 (s + x * s * (1 - s))。'),
+    (HINT, HINT),
+]
