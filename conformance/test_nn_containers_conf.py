@@ -469,3 +469,20 @@ def test_grad_util_errors_match_torch():
         with pytest.warns(UserWarning, match="empty generator"):
             nnm.utils.clip_grad_norm_((p for p in []), 1.0)
     assert messages[:2] == messages[2:]
+
+
+def test_always_call_forward_hook_runs_when_forward_raises_like_torch():
+    seen = {}
+    for name, (lib, nnm) in LIBS.items():
+
+        class Bad(nnm.Module):
+            def forward(self, x):
+                raise ValueError("boom")
+
+        m, log = Bad(), []
+        m.register_forward_hook(lambda mod, a, o: log.append(("always", o)), always_call=True)
+        m.register_forward_hook(lambda mod, a, o: log.append("plain"))
+        with pytest.raises(ValueError, match="boom"):
+            m(lib.ones(1))
+        seen[name] = log
+    assert seen["tg"] == seen["torch"] == [("always", None)]

@@ -167,14 +167,24 @@ def call_with_hooks(module: Any, args: tuple, kwargs: dict) -> Any:
         bw_hook = BackwardHook(module, list(module._backward_hooks.values()),
                                list(module._backward_pre_hooks.values()))
         args = bw_hook.setup_input_hook(args)
-    result = module.forward(*args, **kwargs)
-    for hook_id, hook in list(module._forward_hooks.items()):
-        if hook_id in module._forward_hooks_with_kwargs:
-            res = hook(module, args, kwargs, result)
-        else:
-            res = hook(module, args, result)
-        if res is not None:
-            result = res
+    result, called = None, set()
+    try:
+        result = module.forward(*args, **kwargs)
+        for hook_id, hook in list(module._forward_hooks.items()):
+            called.add(hook_id)
+            res = _forward_hook(module, hook_id, hook, args, kwargs, result)
+            if res is not None:
+                result = res
+    except Exception:
+        for hook_id, hook in list(module._forward_hooks.items()):  # always_call=True hooks still run
+            if hook_id in module._forward_hooks_always_called and hook_id not in called:
+                try:
+                    res = _forward_hook(module, hook_id, hook, args, kwargs, result)
+                    result = result if res is None else res
+                except Exception as exc:  # noqa: BLE001 - PyTorch silences it, with a warning
+                    warnings.warn("module forward hook with ``always_call=True`` raised an exception that "
+                                  f"was silenced as another error was raised in forward: {exc}", stacklevel=3)
+        raise
     if bw_hook is not None:
         if not isinstance(result, (Value, tuple)):
             warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple "
@@ -182,3 +192,9 @@ def call_with_hooks(module: Any, args: tuple, kwargs: dict) -> Any:
         else:
             result = bw_hook.setup_output_hook(result)
     return result
+
+
+def _forward_hook(module: Any, hook_id: int, hook: Callable, args: tuple, kwargs: dict, result: Any) -> Any:
+    if hook_id in module._forward_hooks_with_kwargs:
+        return hook(module, args, kwargs, result)
+    return hook(module, args, result)
