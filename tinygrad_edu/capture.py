@@ -425,7 +425,12 @@ class Capture:
         proxy.param_groups = [dict(g, params=[_Stand(self, p) for p in g["params"]])
                               for g in opt.param_groups]
         self.rec.group = f"{type(opt).__name__}.step    <- {user_site()}"
-        step(proxy, None)
+        try:
+            step(proxy, None)
+        except Untraceable as exc:
+            if proxy.state:
+                raise Untraceable(f"{type(opt).__name__} keeps state between steps (not traced yet)") from None
+            raise Untraceable(f"{type(opt).__name__}.step: {exc}") from None
         if any(proxy.state.values()):
             raise Untraceable(f"{type(opt).__name__} keeps state between steps (not traced yet)")
 

@@ -145,8 +145,8 @@ class CompiledFunction:
                 self._entries.insert(0, self._entries.pop(i))
                 self._fast = fast
                 return r
-        if self._entries:
-            why = self._entries[0][1](*args)
+        if self._entries:  # the guard that failed in the trace that matched longest
+            why = max(entry[1](*args) for entry in self._entries)[1]
             self.recompiles.append(why)
             if len(self._entries) >= CACHE_LIMIT:
                 self._go_eager(f"{CACHE_LIMIT} traces are cached (CACHE_LIMIT) and the guards failed again: "
@@ -208,10 +208,12 @@ class CompiledFunction:
         if c.broken is None:
             try:
                 entry = _build(c, fn, len(args), result)
-            except Untraceable as exc:
+            except Exception as exc:  # noqa: BLE001 - what the trace missed, or a bug of ours: run eagerly
+                why = str(exc) if isinstance(exc, Untraceable) else (
+                    f"compile failed ({type(exc).__name__}: {exc})")
                 if self.fullgraph:
-                    raise GraphBreak(f"in {self.__name__}: {exc}") from None
-                c.broken = str(exc)
+                    raise GraphBreak(f"in {self.__name__}: {why}") from None
+                c.broken = why
         if c.broken is not None:
             self._go_eager(c.broken)
             return out
@@ -257,8 +259,8 @@ def _env_names(fn: Any) -> dict[int, str]:
         if isinstance(obj, Value):
             names[id(obj)] = name
         elif isinstance(obj, Module):
-            for pn, p in obj.named_parameters():
-                names.setdefault(id(p), pn.replace(".", "_"))
+            for pn, p in obj.named_parameters():  # hidden1.weight: hidden1_weight; 0.weight: model_0_weight
+                names.setdefault(id(p), (f"{name}_" if pn[0].isdigit() else "") + pn.replace(".", "_"))
         elif isinstance(obj, (list, tuple)):
             for i, x in enumerate(obj):
                 if isinstance(x, Value):
@@ -317,7 +319,11 @@ def _ret(c: Capture, x: Any, ops: list) -> str:
         inner = ", ".join(_ret(c, y, ops) for y in x)
         return f"[{inner}]" if isinstance(x, list) else f"({inner}{',' if len(x) == 1 else ''})"
     if isinstance(x, dict):
-        return "{" + ", ".join(f"{k!r}: {_ret(c, y, ops)}" for k, y in x.items()) + "}"
+        if not all(const_text(k) is not None for k in x):
+            raise Untraceable("the step returns a dict whose keys compile cannot write")
+        items = (f"{const_text(k).replace('{', '{{').replace('}', '}}')}: {_ret(c, y, ops)}"
+                 for k, y in x.items())
+        return "{{" + ", ".join(items) + "}}"
     text = const_text(x)
     if text is None:
         raise Untraceable(f"the step returns {type(x).__name__}, which compile cannot replay")
@@ -387,10 +393,10 @@ def _build(c: Capture, fn: Any, nargs: int, result: Any) -> tuple:
                         and id(x) in made and names[id(x)] not in dead})
     source = "\n".join(body) + "\n"
     why = [f"def _why({', '.join(params + ['*_more'])}):", "    if _more:",
-           "        return 'the number of arguments'"]
-    for g, words in c.guards:
-        why += [f"    if not ({g}):", f"        return {words!r}"]
-    why.append("    return 'nothing'")
+           "        return (0, 'the number of arguments')"]
+    for k, (g, words) in enumerate(c.guards, 1):
+        why += [f"    if not ({g}):", f"        return ({k}, {words!r})"]
+    why.append(f"    return ({len(c.guards) + 1}, 'nothing')")
     env = dict(_ENV, _G=getattr(fn, "__globals__", {}))
     env.update(dict(c.rec.consts))
     env.update({h: v for v, h in c.holders.values() if h.startswith("_v")})
@@ -439,7 +445,9 @@ def _names(c: Capture, lines: list) -> dict[int, str]:
                 count += 1
                 base = f"t{count}"
             base = re.sub(r"\W", "_", base)
-            if keyword.iskeyword(base) or base[0].isdigit():
+            if base[0].isdigit():
+                base = "_" + base
+            if keyword.iskeyword(base):
                 base += "_"
             name, k = base, 1
             while name in used:
