@@ -67,7 +67,8 @@ def mlp_run(compiled: bool, dtype=np.float64, steps: int = 20, batch: int = 16, 
     y = (0.3 * x**2).astype(dtype)
     X, Y = tg.from_numpy(x), tg.from_numpy(y)
     tg.manual_seed(0)
-    model = nn.Sequential(nn.Linear(1, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 1)).to(dtype)
+    model = nn.Sequential(nn.Linear(1, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 1))
+    model.to(dtype)
     opt = opt_cls(model.parameters(), lr=1e-2, **opt_kw)
     loss_fn = nn.MSELoss()
 
@@ -81,7 +82,8 @@ def mlp_run(compiled: bool, dtype=np.float64, steps: int = 20, batch: int = 16, 
     f = tg.compile(step) if compiled else step
     idx = np.random.default_rng(1)
     losses = [f(X[i], Y[i]).item() for i in (idx.integers(0, 64, batch) for _ in range(steps))]
-    return f, [p.detach().numpy().copy() for p in model.parameters()], losses, [p.grad for p in model.parameters()]
+    params = list(model.parameters())
+    return f, [p.detach().numpy().copy() for p in params], losses, [p.grad for p in params]
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
