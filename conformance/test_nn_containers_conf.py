@@ -480,8 +480,8 @@ def test_always_call_forward_hook_runs_when_forward_raises_like_torch():
                 raise ValueError("boom")
 
         m, log = Bad(), []
-        m.register_forward_hook(lambda mod, a, o: log.append(("always", o)), always_call=True)
-        m.register_forward_hook(lambda mod, a, o: log.append("plain"))
+        m.register_forward_hook(lambda mod, a, o, log=log: log.append(("always", o)), always_call=True)
+        m.register_forward_hook(lambda mod, a, o, log=log: log.append("plain"))
         with pytest.raises(ValueError, match="boom"):
             m(lib.ones(1))
         seen[name] = log
