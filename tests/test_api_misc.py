@@ -319,3 +319,11 @@ def test_window_functions():
         tg.blackman_window(-2)
     with pytest.raises(RuntimeError, match="floating point"):
         tg.bartlett_window(3, dtype=tg.int64)
+
+
+def test_tensor_and_as_tensor_keywords():
+    a = np.ones(2)
+    assert tg.as_tensor(a, device="cpu")._data is a
+    assert tg.tensor([1.0], pin_memory=False, device=tg.device("cpu")).tolist() == [1.0]
+    with pytest.raises(RuntimeError, match="CPU only"):
+        tg.as_tensor([1], device="cuda")

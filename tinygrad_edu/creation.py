@@ -57,7 +57,8 @@ __all__ = [
 
 
 def tensor(
-    data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None, device: Any = None
+    data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None, device: Any = None,
+    pin_memory: bool = False,
 ) -> Value:
     """A new leaf value holding a copy of ``data``.
 
@@ -73,8 +74,9 @@ def tensor(
     return Value(arr, requires_grad=requires_grad, name=name)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Value:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Value:
     """Like ``tensor`` but shares memory with a numpy array when no cast is needed."""
+    check_device(device)
     if isinstance(data, Value) and (dtype is None or data.dtype == np.dtype(dtype)):
         return data
     return Value(as_data(data, dtype))
