@@ -196,8 +196,9 @@ def _broadcast_locals(node: Any, shape: tuple) -> tuple | None:
     its inputs broadcast to ``shape``, so that the products before unbroadcast's sum can be shown."""
     cls = type(node)
     saved = node.saved_values
-    raw = list(saved) if len(saved) == len(node.parents) else [
-        _data(p) if p is not None else 0.0 for p in node.parents]
+    # an op may save only what its backward reads (a shape in place of an input): inputs from parents
+    raw = [_data(p) if p is not None else (saved[i] if len(saved) == len(node.parents) else 0.0)
+           for i, p in enumerate(node.parents)]
     full = [np.broadcast_to(r, shape) if p is not None else r for r, p in zip(raw, node.parents)]
     ctx = cls.__new__(cls)
     ctx.saved_values, ctx.needs_input_grad = (), (True,) * len(full)
