@@ -28,7 +28,7 @@ FLOORS = [
     (4, ("toplevel", "creation", "nn", "optim", "utils", "serialization", "functions", "linalg",
          "special", "surface", "joins")),
     (5, ("autograd", "testing", "explain", "viz", "exercises")),
-    (6, ("compiler", "capture", "capture_hooks", "tracer", "func")),
+    (6, ("compiler", "capture", "capture_hooks", "capture_values", "tracer", "func")),
 ]
 
 

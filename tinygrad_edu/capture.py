@@ -13,9 +13,6 @@ runs eagerly. The hooks are installed only for the length of the call.
 from __future__ import annotations
 
 import operator
-import os
-import sys
-import threading
 from heapq import heappop, heappush
 from typing import Any
 
@@ -29,82 +26,10 @@ from .value import Value
 
 __all__ = ["Capture", "GraphBreak", "SymFloat", "active"]
 
-PKG = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_local = threading.local()
-_lock = threading.Lock()  # one capture at a time: the hooks are process-wide
+from .capture_values import PKG, GraphBreak, SymFloat, _local, _lock, active, user_site  # noqa: F401
+
 _INPLACE = {operator.isub: (operator.sub, "-="), operator.iadd: (operator.add, "+="),
             operator.imul: (operator.mul, "*="), operator.itruediv: (operator.truediv, "/=")}
-
-
-class GraphBreak(RuntimeError):  # noqa: N818 - as torch._dynamo names it
-    """The step does something a compiled step cannot replay (``compile(fullgraph=True)``)."""
-
-
-def active() -> Capture | None:
-    c = getattr(_local, "capture", None)
-    return c if c is not None and not c.off else None
-
-
-def user_site() -> str:
-    """``file:line: code`` of the innermost frame outside tinygrad_edu (the user's line)."""
-    f = sys._getframe(1)
-    while f is not None and f.f_code.co_filename.startswith(PKG):
-        f = f.f_back
-    if f is None:
-        return "<unknown>"
-    import linecache
-    code = linecache.getline(f.f_code.co_filename, f.f_lineno).strip()
-    return f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno}: {code}"
-
-
-class SymFloat(float):
-    """A Python number passed to the step: a float that remembers its tracer."""
-
-    def _op(self, other: Any, op: Any, swap: bool = False) -> Any:
-        if not isinstance(other, (int, float)):
-            return NotImplemented
-        plain = op(float(other), float(self)) if swap else op(float(self), float(other))
-        c = active()
-        if c is None:
-            return plain
-        a, b = self.tracer, other.tracer if isinstance(other, SymFloat) else other
-        t = op(b, a) if swap else op(a, b)
-        return SymFloat.make(plain, t)
-
-    @staticmethod
-    def make(value: float, tracer: Tracer) -> SymFloat:
-        s = SymFloat(value)
-        s.tracer = tracer
-        return s
-
-    def __add__(self, o: Any) -> Any: return self._op(o, operator.add)
-    def __radd__(self, o: Any) -> Any: return self._op(o, operator.add, True)
-    def __sub__(self, o: Any) -> Any: return self._op(o, operator.sub)
-    def __rsub__(self, o: Any) -> Any: return self._op(o, operator.sub, True)
-    def __mul__(self, o: Any) -> Any: return self._op(o, operator.mul)
-    def __rmul__(self, o: Any) -> Any: return self._op(o, operator.mul, True)
-    def __truediv__(self, o: Any) -> Any: return self._op(o, operator.truediv)
-    def __rtruediv__(self, o: Any) -> Any: return self._op(o, operator.truediv, True)
-    def __pow__(self, o: Any) -> Any: return self._op(o, operator.pow)
-    def __rpow__(self, o: Any) -> Any: return self._op(o, operator.pow, True)
-
-    def __neg__(self) -> Any:
-        return SymFloat.make(-float(self), -self.tracer) if active() else -float(self)
-
-    def _break(self, why: str) -> None:
-        c = active()
-        if c is not None:
-            c.graph_break(f"{why} of the number argument {self.tracer.name or ''} (Python control flow "
-                          "on a number that changes from call to call)")
-
-    def __bool__(self) -> bool: self._break("bool()"); return float(self) != 0  # noqa: E702
-    def __lt__(self, o: Any) -> bool: self._break("a comparison"); return float(self) < o  # noqa: E702
-    def __le__(self, o: Any) -> bool: self._break("a comparison"); return float(self) <= o  # noqa: E702
-    def __gt__(self, o: Any) -> bool: self._break("a comparison"); return float(self) > o  # noqa: E702
-    def __ge__(self, o: Any) -> bool: self._break("a comparison"); return float(self) >= o  # noqa: E702
-    def __repr__(self) -> str: self._break("printing"); return float.__repr__(self)  # noqa: E702
-    __str__ = __repr__
-    __hash__ = float.__hash__
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -429,7 +354,8 @@ class Capture:
             step(proxy, None)
         except Untraceable as exc:
             if proxy.state:
-                raise Untraceable(f"{type(opt).__name__} keeps state between steps (not traced yet)") from None
+                raise Untraceable(f"{type(opt).__name__} keeps state between steps (not traced yet)") \
+                    from None
             raise Untraceable(f"{type(opt).__name__}.step: {exc}") from None
         if any(proxy.state.values()):
             raise Untraceable(f"{type(opt).__name__} keeps state between steps (not traced yet)")

@@ -40,11 +40,10 @@ from typing import Any, Callable
 import numpy as np
 
 from . import capture as cap_mod
-from .capture import PKG, Capture, GraphBreak, SymFloat
+from .capture import Capture, GraphBreak, SymFloat
 from .capture_hooks import hooks
+from .capture_values import env_guards, env_names, namer
 from .function import unbroadcast
-from .nn.module import Module
-from .optim.optimizer import Optimizer
 from .state import grad_mode
 from .tracer import Tracer, Untraceable, const_text
 from .value import Value
@@ -162,7 +161,7 @@ class CompiledFunction:
 
     def _trace(self, args: tuple) -> Any:
         fn = self.fn
-        c = Capture(fn, self.fullgraph, _env_names(fn))
+        c = Capture(fn, self.fullgraph, env_names(fn))
         params = _param_names(fn, len(args))
         wrapped = []
         for i, a in enumerate(args):
@@ -185,7 +184,7 @@ class CompiledFunction:
                 wrapped.append(a)
         on = grad_mode.enabled
         c.guards.append((f"_gm.enabled is {on}", f"grad mode is {'on' if on else 'off'}"))
-        c.guards += _env_guards(fn, c)
+        c.guards += env_guards(fn, c)
         installed = []
         with cap_mod._lock:
             old_trace = sys.gettrace()
@@ -194,7 +193,7 @@ class CompiledFunction:
                     installed.append((owner, name, owner.__dict__.get(name, _MISS)))
                     setattr(owner, name, new)  # the capture's hooks, for this call only
                 cap_mod._local.capture = c
-                sys.settrace(_namer(c))
+                sys.settrace(namer(c))
                 result = fn(*wrapped)
             finally:
                 sys.settrace(old_trace)
@@ -240,65 +239,6 @@ def _param_names(fn: Any, n: int) -> list[str]:
     code = getattr(fn, "__code__", None)
     names = list(code.co_varnames[:code.co_argcount]) if code is not None else []
     return [names[i] if i < len(names) else f"arg{i}" for i in range(n)]
-
-
-def _env_objects(fn: Any) -> list[tuple[str, str, Any]]:
-    """(kind, name, object) that ``fn`` reads from its globals and closure."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return []
-    out = [("global", n, fn.__globals__[n]) for n in code.co_names if n in fn.__globals__]
-    cells = fn.__closure__ or ()
-    return out + [("cell", n, cell.cell_contents) for n, cell in zip(code.co_freevars, cells)
-                  if cell.cell_contents is not None]
-
-
-def _env_names(fn: Any) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for _, name, obj in _env_objects(fn):
-        if isinstance(obj, Value):
-            names[id(obj)] = name
-        elif isinstance(obj, Module):
-            for pn, p in obj.named_parameters():  # hidden1.weight: hidden1_weight; 0.weight: model_0_weight
-                names.setdefault(id(p), (f"{name}_" if pn[0].isdigit() else "") + pn.replace(".", "_"))
-        elif isinstance(obj, (list, tuple)):
-            for i, x in enumerate(obj):
-                if isinstance(x, Value):
-                    names.setdefault(id(x), x._name or f"{name}_{i}")
-    return names
-
-
-def _env_guards(fn: Any, c: Capture) -> list[tuple[str, str]]:
-    out = []
-    for i, (kind, name, obj) in enumerate(_env_objects(fn)):
-        where = f"_G[{name!r}]" if kind == "global" else f"_cells[{i - len(fn.__code__.co_names)}]"
-        if kind == "cell":
-            continue  # a closure's cell is checked through the values it reaches
-        if isinstance(obj, (Value, Module, Optimizer, list, tuple, dict)):
-            out.append((f"{where} is {c.rec.const(obj)}", f"the global {name} is the same object"))
-        elif type(obj) in (int, float, bool):
-            out.append((f"{where} == {obj!r}", f"the global {name} == {obj!r}"))
-    return out
-
-
-def _namer(c: Capture) -> Callable:
-    """A sys.settrace function: values get the names of the user's variables that hold them."""
-    def local(frame: Any, event: str, arg: Any) -> Any:
-        if event in ("line", "return"):
-            for k, v in frame.f_locals.items():
-                t = None
-                if isinstance(v, Value):
-                    t = c.vsym.get(id(c.resolve(v)))
-                elif isinstance(v, SymFloat):
-                    t = v.tracer
-                if isinstance(t, Tracer) and t.name is None and not k.startswith("_"):
-                    t.name = k
-        return local
-
-    def glob(frame: Any, event: str, arg: Any) -> Any:
-        f = frame.f_code.co_filename
-        return None if f.startswith(PKG) or "numpy" in f or f.startswith("<") else local
-    return glob
 
 
 def _ret(c: Capture, x: Any, ops: list) -> str:
