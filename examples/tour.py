@@ -79,7 +79,7 @@ gradient that arrives from above, times the node's local derivative, is sent to 
 tinygrad_edu.explain(sse) 执行反向传播,并打印链式法则在每个节点上做了什么:从上游传来的梯度
 乘以该节点的局部导数,再传给它的输入。
 """))
-    tg.explain(sse)
+    tg.explain(sse, lang=lang)
     grad = w.grad.item() / 3
     print(tr(lang, f"""
 Divided by N = 3, w.grad = {w.grad.item()} gives the post's gradient {grad}; the update

@@ -6,6 +6,7 @@ times x: [-1, -4, -9], summed: -14.
 """
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -113,3 +114,29 @@ def test_model_parameters_are_named_and_linear_can_be_unfused():
     assert "t1 = x @ 0.weight^T + 0.bias" in unfused
     assert "dL/d2.bias = upstream summed over the batch = [2]" in unfused
     assert "dL/d0.weight = upstream^T @ x" in unfused
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_lang_zh_prints_the_table_in_chinese_with_the_same_numbers():
+    def table(lang):
+        x, y = tg.tensor([1.0, 2.0, 3.0]), tg.tensor([2.0, 4.0, 6.0])
+        w = tg.tensor(1.0, requires_grad=True)
+        A = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        sse = ((w * x - y) ** 2).sum() + (A @ A).sum() * w
+        out = io.StringIO()
+        tg.explain(sse, file=out, lang=lang)
+        return out.getvalue()
+
+    en, zh = table("en"), table("zh")
+    number = re.compile(r"-?\d+(?:\.\d+)?")
+    assert number.findall(zh.replace("dL/dL = 1", "")) == number.findall(en.replace("dL/dL = 1", ""))
+    assert "反向传播" in zh and "上游" in zh and "局部导数" in zh and "叶子节点的梯度" in zh
+    assert "upstream @" not in zh and "leaf gradients" not in zh and "summed" not in zh
+    assert "w.grad = " in zh  # code names stay as they are
+    for line in zh.splitlines():  # Chinese punctuation inside Chinese text
+        assert not re.search(r"[\u4e00-\u9fff][,:;()]|[,:;()][\u4e00-\u9fff]", line), line
+    assert CJK.search(zh) and not CJK.search(en)
+    with pytest.raises(ValueError, match="lang"):
+        tg.explain(tg.tensor(1.0, requires_grad=True) * 2, lang="fr")

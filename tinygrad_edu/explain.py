@@ -9,7 +9,7 @@ when the value was used several times), and for each input its local derivative 
 
 Names come from ``name=``, from the parameters of ``model`` (``0.weight``, ``fc1.bias``), or from
 the caller's variables; unnamed intermediate values are called ``t1, t2...`` in creation order.
-The rows are also returned as data.
+The rows are also returned as data. ``lang="zh"`` prints the table's words in Chinese.
 """
 
 from __future__ import annotations
@@ -34,6 +34,35 @@ _BINARY = ("Add", "Sub", "Mul", "Div", "Pow")  # elementwise, no settings: safe 
 _ELEMENTWISE = ("Neg", "Exp", "Log", "Sqrt", "Abs", "Tanh", "Sigmoid", "ReLU", "Clamp", "Sin",
                 "Cos", "Cast", "Sum", "Mean", "MSEFunction")  # upstream * local is the product
 _SYMBOL = re.compile(r"d(\w+?)/d([A-Za-z]+)")
+# The table's words, in English and Chinese (lang="zh"); the maths (dL/dv, names, numbers) is shared.
+_WORDS = {
+    "en": {
+        "head": "backward of L = {loss}: {count}, visited from the output back to the inputs.",
+        "node": "node", "nodes": "nodes",
+        "notation": "Notation: dL/dv is the derivative of L with respect to a value v. At each node, "
+                    "upstream is dL/d(the node's output);\nthe node sends upstream * (its local derivative) "
+                    "to each input, summed back to the input's shape.",
+        "constant": "constant", "upstream": "upstream", "local": "local", "to": "to {label}:",
+        "summed": "-> summed:", "start": "   (the start: dL/dL = 1)",
+        "used": "   ({label} is used {n} times: the gradients add up)",
+        "leaves": "\nleaf gradients (added into .grad):",
+        "unfused": ", unfused:",
+        "plus": "step +: dL/d({x} @ {w}^T) = upstream (the local derivative of + is 1)",
+        "bias": "dL/d{b} = upstream summed over the batch =", "step": "step @:",
+    },
+    "zh": {
+        "head": "L = {loss} 的反向传播：{count}，从输出倒着走回输入。",
+        "node": "个节点", "nodes": "个节点",
+        "notation": "记号：dL/dv 是 L 对值 v 的导数。在每个节点，上游（upstream）是 dL/d（该节点的输出）；\n"
+                    "节点把“上游 * 它的局部导数”送给每个输入，再求和回到该输入的形状。",
+        "constant": "常量", "upstream": "上游", "local": "局部导数", "to": "传给 {label}：",
+        "summed": "-> 求和：", "start": "  （起点：dL/dL = 1）",
+        "used": "  （{label} 被用了 {n} 次：梯度相加）",
+        "leaves": "\n叶子节点的梯度（累加进 .grad）：",
+        "unfused": "，拆开写：", "plus": "第 + 步：dL/d({x} @ {w}^T) = 上游（+ 的局部导数是 1）",
+        "bias": "dL/d{b} = 上游沿批次求和 =", "step": "第 @ 步：",
+    },
+}
 
 
 def _num(x: Any, exact: bool = False) -> str:
@@ -208,13 +237,16 @@ def _broadcast_locals(node: Any, shape: tuple) -> tuple | None:
 
 
 def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file: TextIO | None = None,
-            show: bool = True, model: Any = None, unfuse: bool = False) -> list[ExplainRow]:
+            show: bool = True, model: Any = None, unfuse: bool = False, lang: str = "en") -> list[ExplainRow]:
     """Run ``loss.backward()`` and print it as a chain-rule table; return the rows.
 
     Gradients are accumulated into the leaves' ``.grad`` exactly as ``backward`` does.
     ``model``: a Module whose parameters are labelled by their names (``0.weight``).
     ``unfuse=True`` shows a fused ``Linear`` node as its two steps, ``x @ W^T`` then ``+ b``.
+    ``lang``: ``"en"`` (the default) or ``"zh"``, the language of the printed table.
     """
+    if lang not in _WORDS:
+        raise ValueError(f"lang must be one of {sorted(_WORDS)}, got {lang!r}")
     if not isinstance(loss, Value):
         raise TypeError(f"explain expects a Value, got {type(loss).__name__}")
     if not loss.requires_grad:
@@ -246,7 +278,7 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
         rows.append(ExplainRow(len(rows) + 1, "leaf", label(leaf), _data(leaf), grad,
                                parts.get(key, []), [], is_leaf=True))
     if show:
-        _print(label(loss), rows, file or sys.stdout, unfuse)
+        _print(label(loss), rows, file or sys.stdout, unfuse, _WORDS[lang])
     return rows
 
 
@@ -287,39 +319,38 @@ def _row(step: int, v: Value, g: Any, grads: tuple, label: _Labels, parts: dict,
     return row
 
 
-def _print(loss_label: str, rows: list[ExplainRow], out: TextIO, unfuse: bool) -> None:
+def _print(loss_label: str, rows: list[ExplainRow], out: TextIO, unfuse: bool, w: dict) -> None:
     nodes = [r for r in rows if not r.is_leaf]
-    count = f"{len(nodes)} node" + ("" if len(nodes) == 1 else "s")
-    print(f"backward of L = {loss_label}: {count}, visited from the output back to the inputs.", file=out)
-    print("Notation: dL/dv is the derivative of L with respect to a value v. At each node, upstream "
-          "is dL/d(the node's output);\nthe node sends upstream * (its local derivative) to each "
-          "input, summed back to the input's shape.", file=out)
+    count = f"{len(nodes)} " + (w["node"] if len(nodes) == 1 else w["nodes"])
+    print(w["head"].format(loss=loss_label, count=count), file=out)
+    print(w["notation"], file=out)
+    up = w["upstream"]
     for r in nodes:
         if unfuse and r.op == "LinearFunctionBackward":
-            _print_linear_unfused(r, out)
+            _print_linear_unfused(r, out, w)
             continue
         head = r.expression if r.label == r.expression else f"{r.label} = {r.expression}"
         print(f"\n[{r.step}] {head} = {fmt(r.value, max_items=4)}", file=out)
         for name, value in r.constants:
-            print(f"    constant {name} = {fmt(value, max_items=4)}", file=out)
-        print(f"    upstream = dL/d{_wrap(r.label)} = {_upstream_text(r, loss_label)}", file=out)
+            print(f"    {w['constant']} {name} = {fmt(value, max_items=4)}", file=out)
+        print(f"    {up} = dL/d{_wrap(r.label)} = {_upstream_text(r, loss_label, w)}", file=out)
         for inp in r.inputs:
-            target = f"dL/d{_wrap(inp.label)}"
+            target, to = f"dL/d{_wrap(inp.label)}", w["to"].format(label=inp.label)
             if inp.local is None:  # matmul-like: the formula says what is sent
-                print(f"    to {inp.label}: {target} = {inp.formula.removeprefix('sends ')} = "
+                print(f"    {to} {target} = {inp.formula.removeprefix('sends ').replace('upstream', up)} = "
                       f"{fmt(inp.sent, max_items=4)}", file=out)
                 continue
             rhs = inp.formula.split(" = ", 1)[1]
-            factor = rhs if re.fullmatch(r"[\w.]+|1/n|-?\d+", rhs) else "local"
+            factor = rhs if re.fullmatch(r"[\w.]+|1/n|-?\d+", rhs) else w["local"]
             local = fmt(inp.local, max_items=4)
             shown = "" if local == rhs else f" = {local}"  # "= 1 = 1" says nothing twice
-            print(f"    to {inp.label}: local {inp.formula}{shown}", file=out)
+            print(f"    {to} {w['local']} {inp.formula}{shown}", file=out)
             if inp.products is not None:
-                print(f"        {target} = upstream * {factor} = {fmt(inp.products, max_items=4)}"
-                      f" -> summed: {fmt(inp.sent, max_items=4)}", file=out)
+                print(f"        {target} = {up} * {factor} = {fmt(inp.products, max_items=4)}"
+                      f" {w['summed']} {fmt(inp.sent, max_items=4)}", file=out)
             else:
-                print(f"        {target} = upstream * {factor} = {fmt(inp.sent, max_items=4)}", file=out)
-    print("\nleaf gradients (added into .grad):", file=out)
+                print(f"        {target} = {up} * {factor} = {fmt(inp.sent, max_items=4)}", file=out)
+    print(w["leaves"], file=out)
     for r in rows:
         if r.is_leaf:
             total = fmt(r.upstream, exact=True)
@@ -328,29 +359,28 @@ def _print(loss_label: str, rows: list[ExplainRow], out: TextIO, unfuse: bool) -
             print(f"  {r.label}.grad = {total}", file=out)
 
 
-def _upstream_text(row: ExplainRow, loss_label: str) -> str:
+def _upstream_text(row: ExplainRow, loss_label: str, w: dict) -> str:
     if len(row.upstream_parts) > 1:
         return (" + ".join(fmt(p, max_items=4) for p in row.upstream_parts) + " = "
                 + fmt(row.upstream, max_items=4)
-                + f"   ({row.label} is used {len(row.upstream_parts)} times: the gradients add up)")
-    start = "   (the start: dL/dL = 1)" if row.label == loss_label and row.step == 1 else ""
+                + w["used"].format(label=row.label, n=len(row.upstream_parts)))
+    start = w["start"] if row.label == loss_label and row.step == 1 else ""
     return fmt(row.upstream, max_items=4) + start
 
 
-def _print_linear_unfused(r: ExplainRow, out: TextIO) -> None:
+def _print_linear_unfused(r: ExplainRow, out: TextIO, words: dict) -> None:
     """A fused Linear node, shown as the two steps it fuses: t = x @ W^T, then out = t + b."""
     x, w, *b = r.operands
-    bias = f" + {b[0]}" if b else ""
-    print(f"\n[{r.step}] {r.label} = {r.expression}, unfused: "
+    bias, up, step = (f" + {b[0]}" if b else ""), words["upstream"], words["step"]
+    print(f"\n[{r.step}] {r.label} = {r.expression}{words['unfused']} "
           f"{r.label} = {x} @ {w}^T{bias} = {fmt(r.value, max_items=4)}", file=out)
-    print(f"    upstream = dL/d{_wrap(r.label)} = {_upstream_text(r, '')}", file=out)
+    print(f"    {up} = dL/d{_wrap(r.label)} = {_upstream_text(r, '', words)}", file=out)
     sent = {i.label: i.sent for i in r.inputs}
     if b:
-        print(f"    step +: dL/d({x} @ {w}^T) = upstream (the local derivative of + is 1)", file=out)
+        print(f"    {words['plus'].format(x=x, w=w)}", file=out)
         if b[0] in sent:
-            print(f"            dL/d{b[0]} = upstream summed over the batch = "
-                  f"{fmt(sent[b[0]], max_items=4)}", file=out)
+            print(f"            {words['bias'].format(b=b[0])} {fmt(sent[b[0]], max_items=4)}", file=out)
     if x in sent:
-        print(f"    step @: dL/d{x} = upstream @ {w} = {fmt(sent[x], max_items=4)}", file=out)
+        print(f"    {step} dL/d{x} = {up} @ {w} = {fmt(sent[x], max_items=4)}", file=out)
     if w in sent:
-        print(f"    step @: dL/d{w} = upstream^T @ {x} = {fmt(sent[w], max_items=4)}", file=out)
+        print(f"    {step} dL/d{w} = {up}^T @ {x} = {fmt(sent[w], max_items=4)}", file=out)
