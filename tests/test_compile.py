@@ -340,3 +340,26 @@ def test_reset_and_docs_names():
     f.reset()
     assert f.source is None and f(2.0).item() == 2.0 and f.source is not None
     assert "compile" in tg.__all__
+
+
+def test_a_changed_learning_rate_or_eval_mode_retraces():
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.0), nn.Linear(3, 1))
+    opt = tg.optim.SGD(model.parameters(), lr=0.1)
+    x = tg.ones(4, 2)
+
+    def step():
+        opt.zero_grad()
+        loss = model(x).sum()
+        loss.backward()
+        opt.step()
+        return loss
+
+    f = tg.compile(step)
+    f(), f()
+    opt.param_groups[0]["lr"] = 0.01  # as a scheduler does
+    f()
+    assert "param_groups[0]['lr'] == 0.1" in f.recompiles[-1]
+    model.eval()
+    f()
+    assert "training mode" in f.recompiles[-1]

@@ -287,8 +287,10 @@ class Capture:
                     acc[id(pn)] = acc[id(pn)] + pg
         self.rec.group = "accumulate into .grad"
         for v, g in found.values():
-            if not isinstance(g, Tracer):
-                raise Untraceable("a gradient that does not depend on the step's values")
+            if not isinstance(g, Tracer):  # the same every call (d sum(b)/db): a fresh copy each call
+                g = np.asarray(g)
+                py = g.dtype == np.float64 and not g.shape
+                g = self.rec.emit("float({})" if py else "{}.copy()", (g,), g[()] if py else g.copy(), py=py)
             of = self.vsym.get(id(v))
             self.gof.setdefault(id(g), of if of is not None else "g_" + self.label(v).replace(" ", "_"))
             old, dtype = self.grad(v), v._data.dtype

@@ -131,6 +131,20 @@ def env_guards(fn: Any, c: Any) -> list[tuple[str, str]]:
             out.append((f"{where} is {c.rec.const(obj)}", f"the global {name} is the same object"))
         elif type(obj) in (int, float, bool):
             out.append((f"{where} == {obj!r}", f"the global {name} == {obj!r}"))
+    for _, name, obj in _env_objects(fn):  # what a trace reads off a model and an optimizer
+        if isinstance(obj, Module):
+            for m in obj.modules():
+                out.append((f"{c.rec.const(m)}.training is {m.training}",
+                            f"{name}: a {type(m).__name__} in {'training' if m.training else 'eval'} mode"))
+        elif isinstance(obj, Optimizer):
+            k = c.rec.const(obj)
+            out.append((f"len({k}.param_groups) == {len(obj.param_groups)}",
+                        f"{name} has {len(obj.param_groups)} parameter groups"))
+            for i, group in enumerate(obj.param_groups):
+                for key, val in group.items():
+                    if key != "params" and type(val) in (int, float, bool):
+                        out.append((f"{k}.param_groups[{i}][{key!r}] == {val!r}",
+                                    f"{name}.param_groups[{i}][{key!r}] == {val!r}"))
     return out
 
 
