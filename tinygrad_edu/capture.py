@@ -26,7 +26,7 @@ from .value import Value
 
 __all__ = ["Capture", "GraphBreak", "SymFloat", "active"]
 
-from .capture_values import PKG, GraphBreak, SymFloat, _local, _lock, active, user_site  # noqa: F401
+from .capture_values import PKG, GraphBreak, SymFloat, _local, _lock, active, group, user_site  # noqa: F401
 
 _INPLACE = {operator.isub: (operator.sub, "-="), operator.iadd: (operator.add, "+="),
             operator.imul: (operator.mul, "*="), operator.itruediv: (operator.truediv, "/=")}
@@ -202,7 +202,7 @@ class Capture:
         ctx = cls.__new__(cls)
         ctx.saved_values = ()
         ctx.needs_input_grad = node.needs_input_grad if node is not None else (False,) * len(inputs)
-        self.rec.group = f"{cls.__name__}    <- {user_site()}"
+        self.rec.group = group(cls.__name__)
         try:
             res = cls.forward(ctx, *raw, **settings)
             if isinstance(res, Tracer) and type(res.val) is np.ndarray and not res.val.shape:
@@ -320,7 +320,7 @@ class Capture:
         n = self.operand(new)
         if type(n) is np.ndarray:
             raise Untraceable("an in-place write of numbers computed outside the traced ops")
-        self.rec.group = f"in-place write    <- {user_site()}"
+        self.rec.group = group("in-place write")
         nv = n.val if isinstance(n, Tracer) else n
         if type(t.val) is np.ndarray:
             if op is not None:
@@ -339,6 +339,8 @@ class Capture:
                 res = self.rec.emit("{}", (number,), number)
             if (np.float64 if res.py else type(res.val)) is not type(v._data) or index is not None:
                 raise Untraceable("an in-place write that changes a number's type")
+            if res.name is None and self.vsym[id(v)].name is not None:
+                res.name = self.vsym[id(v)].name  # w1 -= ...: the new w1 is w1_2 in the code
             self.vsym[id(v)] = res
         self.writes[id(v)] = v
 
@@ -351,7 +353,7 @@ class Capture:
         proxy.state = {}
         proxy.param_groups = [dict(g, params=[_Stand(self, p) for p in g["params"]])
                               for g in opt.param_groups]
-        self.rec.group = f"{type(opt).__name__}.step    <- {user_site()}"
+        self.rec.group = group(f"{type(opt).__name__}.step")
         try:
             step(proxy, None)
         except Untraceable as exc:

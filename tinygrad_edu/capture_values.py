@@ -34,15 +34,22 @@ def active() -> Any:
     return c if c is not None and not c.off else None
 
 
-def user_site() -> str:
-    """``file:line: code`` of the innermost frame outside tinygrad_edu (the user's line)."""
+def user_site(code_only: bool = False) -> str:
+    """``file:line: code`` of the innermost frame outside tinygrad_edu (the user's line); with
+    ``code_only``, the code alone (the comments of the generated source)."""
     f = sys._getframe(1)
     while f is not None and f.f_code.co_filename.startswith(PKG):
         f = f.f_back
     if f is None:
-        return "<unknown>"
+        return "" if code_only else "<unknown>"
     code = linecache.getline(f.f_code.co_filename, f.f_lineno).strip()
-    return f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno}: {code}"
+    return code if code_only else f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno}: {code}"
+
+
+def group(name: str) -> str:
+    """The comment over an op's lines: its name and the user's line that ran it."""
+    code = user_site(code_only=True)
+    return f"{name}: {code}" if code else name
 
 
 class SymFloat(float):
@@ -56,6 +63,7 @@ class SymFloat(float):
         if c is None:
             return plain
         a, b = self.tracer, other.tracer if isinstance(other, SymFloat) else other
+        a.rec.group = group("Python arithmetic")
         t = op(b, a) if swap else op(a, b)
         return SymFloat.make(plain, t)
 
@@ -164,5 +172,5 @@ def namer(c: Any) -> Callable:
 
     def glob(frame: Any, event: str, arg: Any) -> Any:
         f = frame.f_code.co_filename
-        return None if f.startswith(PKG) or "numpy" in f or f.startswith("<") else local
+        return None if f.startswith(PKG) or "numpy" in f or f.startswith("<compiled") else local
     return glob
