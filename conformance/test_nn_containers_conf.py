@@ -301,6 +301,11 @@ def test_containers_match_torch(case):
         lambda lib, nnm: nnm.Module().register_parameter("a.b", None),
         lambda lib, nnm: nnm.Module().register_buffer("", None),
         lambda lib, nnm: nnm.Linear(1, 1).add_module("forward", nnm.ReLU()),
+        lambda lib, nnm: nnm.Linear(1, 1).__setattr__("weight", lib.zeros(1)),
+        lambda lib, nnm: nnm.Linear(1, 1).register_buffer("x", 3),
+        lambda lib, nnm: nnm.Linear(1, 1).add_module("y", 3),
+        lambda lib, nnm: nnm.Linear(1, 1).register_parameter(1, None),
+        lambda lib, nnm: nnm.Linear(1, 1).register_parameter("z", lib.zeros(1)),
     ],
 )
 def test_container_errors_match_torch(call):

@@ -10,7 +10,7 @@ import numpy as np
 from ..device import Movable, parse_to_args
 from ..dtypes import as_data
 from ..methods import zero_grad
-from ..torch_types import Size
+from ..torch_types import Size, type_name
 from ..value import Value
 from .module_hooks import RemovableHandle, add_hook, call_with_hooks
 from .parameter import Parameter
@@ -32,6 +32,14 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
 
 IncompatibleKeys = _IncompatibleKeys
+
+
+def _typename(obj: Any) -> str:
+    """``torch.typename``: a tensor's legacy type name, else the type's qualified name."""
+    if isinstance(obj, Value):
+        return type_name(obj.dtype)
+    kind = type(obj)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 _HOOK_DICTS = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks",
                "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_backward_hooks",
                "_backward_pre_hooks")
@@ -78,14 +86,14 @@ class Module(Movable):
         elif "_parameters" in d and name in d["_parameters"]:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                    f"cannot assign '{_typename(value)}' as parameter '{name}' "
                     f"(torch.nn.Parameter or None expected)"
                 )
             d["_parameters"][name] = d[name] = None
         elif "_modules" in d and name in d["_modules"]:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                    f"cannot assign '{_typename(value)}' as child module '{name}' "
                     f"(torch.nn.Module or None expected)"
                 )
             d["_modules"][name] = d[name] = None
@@ -107,7 +115,7 @@ class Module(Movable):
     def _check_name(self, kind: str, name: Any, registry: str) -> None:
         """PyTorch's checks on a parameter, buffer or submodule name (in its order and words)."""
         if not isinstance(name, str):
-            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+            raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
         exists = name not in self.__dict__[registry] and hasattr(self, name)
         if exists and kind == "module":
             raise KeyError(f"attribute '{name}' already exists")
@@ -141,7 +149,7 @@ class Module(Movable):
         self._check_name("parameter", name, "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
-                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                f"cannot assign '{_typename(param)}' object to parameter '{name}' "
                 f"(torch.nn.Parameter or None required)"
             )
         self._discard(name, keep="_parameters")
@@ -154,7 +162,7 @@ class Module(Movable):
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         self._check_name("buffer", name, "_buffers")
         if tensor is not None and not isinstance(tensor, Value):
-            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             f"(torch Tensor or None required)")
         self._discard(name, keep="_buffers")
         self._buffers[name] = self.__dict__[name] = tensor
@@ -166,7 +174,7 @@ class Module(Movable):
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` (or None) as the child ``name``."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
         self._check_name("module", name, "_modules")
         self._discard(name, keep="_modules")
         self._modules[name] = self.__dict__[name] = module
