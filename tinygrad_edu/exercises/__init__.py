@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+import traceback
 from types import ModuleType
 from typing import Any
 
@@ -146,6 +147,20 @@ def run_check(n: int, directory: str | pathlib.Path = ".", reference: bool = Fal
         set_lang(old)
 
 
+def _where(err: BaseException) -> str:
+    """A report for an exception raised by the learner's code: the file and line of theirs it came from."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if re.match(r"ex\d\d_\w+\.py$", pathlib.Path(f.filename).name)
+              and "tinygrad_edu" not in pathlib.Path(f.filename).parts]
+    at = frames[-1] if frames else None
+    place = f"{pathlib.Path(at.filename).name} line {at.lineno}" if at else "your code"
+    place_zh = f"{pathlib.Path(at.filename).name} 第 {at.lineno} 行" if at else "你的代码"
+    if isinstance(err, NotImplementedError):
+        return T(f"{place} is not written yet ({err}): replace its `raise NotImplementedError` with your code.",
+                 f"{place_zh} 还没有写（{err}）：把那里的 `raise NotImplementedError` 换成你的代码。")
+    return T(f"{place} raised {type(err).__name__}: {err}", f"{place_zh} 抛出了 {type(err).__name__}：{err}")
+
+
 def _run_check(n: int, directory: str | pathlib.Path, reference: bool) -> tuple[bool, str]:
     ex = exercise(n)
     zh = get_lang() == "zh"
@@ -164,9 +179,14 @@ def _run_check(n: int, directory: str | pathlib.Path, reference: bool) -> tuple[
                                    f"没有文件 {path}：先用下面的命令生成它\n"
                                    f"  python -m tinygrad_edu.exercises start {n} {path.parent}{flag}"))
             solution = load_file(path, getattr(ex, "ALLOW", ()), getattr(ex, "FORBID", None))
-        ex.check(solution)
+        try:
+            ex.check(solution)
+        except CheckError:
+            raise
+        except Exception as err:  # the learner's code failed outside a guarded call: say where
+            raise CheckError(_where(err)) from None
     except CheckError as failure:
-        built = needs(n)
+        built = [number_of(name) for name in getattr(ex, "NEEDS", ())]
         on = ""
         if built and not reference:
             files = ", ".join(filename(k) for k in built)

@@ -74,11 +74,11 @@ def oracle(fn: Callable, arrays: Sequence[Any]) -> tuple[np.ndarray, list[np.nda
     return out.detach().numpy(), [np.zeros_like(t.numpy()) if t.grad is None else t.grad.numpy() for t in ts]
 
 
-def run_backward(what: str, out: Any) -> None:
+def run_backward(what: str, out: Any, hint: str = "") -> None:
     if not hasattr(out, "backward"):
         raise CheckError(T(f"{what} gave {out!r}, which is not a Value with backward()",
                            f"{what} 得到 {out!r}，它不是带 backward() 的 Value"))
-    call(T(f"backward() of {what}", f"{what} 的 backward()"), out.backward)
+    call(T(f"backward() of {what}", f"{what} 的 backward()"), out.backward, on_error=hint)
 
 
 def local_grads(what: str, out: Any, grad: Any, parents: Sequence[Any]) -> list:
@@ -101,7 +101,7 @@ def check_expr(sol: Any, desc: str, fn: Callable, arrays: Sequence[Any], hint: s
     vs = leaves(sol.Value, arrays)
     out = call(desc, fn, *vs)
     compare(T(f"the value of {desc}", f"{desc} 的值"), getattr(out, "data", out), want, hint)
-    run_backward(desc, out)
+    run_backward(desc, out, hint)
     got = [v.grad for v in vs]
     tip = (diagnose(got, arrays) if diagnose else None) or hint
     for name, g, w in zip(names, got, want_grads):

@@ -66,11 +66,11 @@ def _check_value(sol: Any) -> None:
     owned(sol, "Value", "as_value", "add", "mul")
     V = sol.Value
     a, b = V(3.0), V(-2.0)
-    same = call("as_value(a)", sol.as_value, a)
+    itself = T("as_value(a) for a Value a must return a itself (the same object), so that the graph stays "
+               "connected.", "对 Value a，as_value(a) 必须返回 a 本身（同一个对象），图才能连起来。")
+    same = call("as_value(a)", sol.as_value, a, on_error=itself)
     if same is not a:
-        raise CheckError(T("as_value(a) for a Value a must return a itself (the same object), so that "
-                           "the graph stays connected.",
-                           "对 Value a，as_value(a) 必须返回 a 本身（同一个对象），图才能连起来。"))
+        raise CheckError(itself)
     leaf = call("as_value(2.5)", sol.as_value, 2.5)
     if not isinstance(leaf, V) or not matches(leaf.data, 2.5) or leaf.parents:
         raise CheckError(T(f"as_value(2.5) should be a new leaf Value(2.5), received {leaf!r}",
@@ -273,7 +273,7 @@ def _check_chain(sol: Any) -> None:
         if all(matches(g, 0.0) for g in got):
             tip = T("every grad is 0: start with L.grad = 1.0 (dL/dL), then call L._backward() first.",
                     "所有梯度都是 0：先设 L.grad = 1.0（dL/dL），再先调用 L._backward()。")
-        elif matches(got[0], 0.0) and not matches(got[2], 0.0):
+        elif matches(got[0], 0.0) and not matches(got[3], 0.0):
             tip = T("a and b got nothing: e._backward() ran before e.grad was filled. Call them output "
                     "first: L, then d, then e.",
                     "a 和 b 什么也没得到：e._backward() 在 e.grad 填好之前就运行了。要从输出往回调用："
