@@ -86,10 +86,14 @@ def test_inplace_after_save_raises_via_version_counter():
     assert a.grad.tolist() == [1.0, 1.0]
 
 
-def test_inplace_on_graph_value_is_refused():
-    h = tg.ones(2, requires_grad=True) * 2
-    with pytest.raises(RuntimeError, match="in-place add on a value that is part of a graph.*x = x \\+ y"):
-        h += 1
+def test_inplace_on_graph_value_is_recorded_and_on_a_leaf_refused():
+    w = tg.ones(2, requires_grad=True)
+    h = w * 2
+    h += w  # recorded, as in PyTorch: h = 2w + w
+    h.sum().backward()
+    assert w.grad.tolist() == [3.0, 3.0] and h.grad_fn.name() == "AddBackward"
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        w += 1
 
 
 def test_bad_custom_backward_is_named():
@@ -145,26 +149,24 @@ def test_warnings_where_pytorch_warns():
 # ----------------------------------------------------------------------------- anomaly mode
 
 
-def test_anomaly_names_forward_op_and_line():
+def test_anomaly_lets_a_forward_nan_through_as_pytorch():
     x = tg.tensor([1.0, -1.0], requires_grad=True)
-    with pytest.raises(RuntimeError) as err, np.errstate(invalid="ignore"):
-        with detect_anomaly():
-            x.log()
-    assert "Log.forward" in str(err.value) and "test_reliability.py" in str(err.value)
+    with np.errstate(invalid="ignore"), detect_anomaly():
+        assert np.isnan(x.log().detach().numpy()[1])  # PyTorch's anomaly mode checks backward only
 
 
 def test_anomaly_names_backward_op_and_where_it_was_created():
-    x = tg.tensor([0.0, 1.0], requires_grad=True)
+    x = tg.tensor([-1.0, 1.0], requires_grad=True)
 
     @detect_anomaly()
     def run():
-        y = x.sqrt().sum()  # d/dx sqrt(x) is infinite at 0
+        y = x.sqrt().sum()  # d/dx sqrt(x) at -1 is nan
         y.backward()
 
-    with pytest.raises(RuntimeError) as err, np.errstate(divide="ignore"):
+    with pytest.raises(RuntimeError) as err, np.errstate(invalid="ignore"):
         run()
     msg = str(err.value)
-    assert "Sqrt.backward" in msg and "y = x.sqrt().sum()" in msg
+    assert "SqrtBackward" in msg and "y = x.sqrt().sum()" in msg
     assert not tg.autograd.is_anomaly_enabled()
 
 

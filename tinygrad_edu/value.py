@@ -229,7 +229,7 @@ class Value(Methods, GraphValue):
         overwritten); else the numbers are written with no node."""
         if grad_mode.enabled and (self._rg or any(
                 isinstance(a, Value) and a._rg for a in (*args, *kwargs.values()))):
-            return self._become(compute(self.clone() if self._rg else self, *args, **kwargs))
+            return self._become(compute(self.clone(), *args, **kwargs))
         return self._write(compute(self, *args, **kwargs)._data, casting="same_kind")
 
     def _inplace(self, op: type[Function], other: Any) -> Value:
