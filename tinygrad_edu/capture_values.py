@@ -29,13 +29,16 @@ class GraphBreak(RuntimeError):  # noqa: N818 - as torch._dynamo names it
     """The step does something a compiled step cannot replay (``compile(fullgraph=True)``)."""
 
 
+GraphBreak.__module__ = "tinygrad_edu.compiler"  # where users import it from
+
+
 def active() -> Any:
     c = getattr(_local, "capture", None)
     return c if c is not None and not c.off else None
 
 
 def user_site(code_only: bool = False) -> str:
-    """``file:line: code`` of the innermost frame outside tinygrad_edu (the user's line); with
+    """``file:line (code)`` of the innermost frame outside tinygrad_edu (the user's line); with
     ``code_only``, the code alone (the comments of the generated source)."""
     f = sys._getframe(1)
     while f is not None and f.f_code.co_filename.startswith(PKG):
@@ -43,7 +46,7 @@ def user_site(code_only: bool = False) -> str:
     if f is None:
         return "" if code_only else "<unknown>"
     code = linecache.getline(f.f_code.co_filename, f.f_lineno).strip()
-    return code if code_only else f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno}: {code}"
+    return code if code_only else f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno} ({code})"
 
 
 def group(name: str) -> str:
