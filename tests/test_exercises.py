@@ -115,14 +115,16 @@ RIGHT = {
     "chain_rule": {todo("chain"): "return df(g(x)) * dg(x)",
         todo("d_sin_square"): "return math.cos(x**2) * 2 * x",
         todo("d_log_cube"): "return 3 * math.log(1 + x**2) ** 2 / (1 + x**2) * 2 * x"},
-    "div_backward": {todo("backward of a / b"): "return grad / other.data, -grad * self.data / other.data**2"},
+    "div_backward": {todo("backward of a / b"): "return grad / other.data, -grad * self.data / "
+                                                "other.data**2"},
     "pow_backward": {todo("backward of a ** b"): "a, b = self.data, other.data\n"
                                     "return grad * b * a ** (b - 1), grad * a**b * math.log(a)"},
     "exp_tanh": {todo("backward of exp"): "return (grad * out.data,)",
         todo("backward of tanh"): "return (grad * (1 - out.data**2),)"},
     "accumulate": {"parent.grad = g": "parent.grad += g"},
     "topo_sort": {todo("topo_order"): TOPO_RIGHT},
-    "backward_walk": {todo("gradients"): WALK.format(order="reversed(order)", acc="grads.get(id(parent), 0.0) + ")},
+    "backward_walk": {todo("gradients"): WALK.format(order="reversed(order)", acc="grads.get(id(parent), "
+                                                                                  "0.0) + ")},
     "unbroadcast": {todo("unbroadcast"): "while grad.ndim > len(shape):\n    grad = grad.sum(axis=0)\n"
                               "for axis, size in enumerate(shape):\n    if size == 1:\n"
                               "        grad = grad.sum(axis=axis, keepdims=True)\nreturn grad",
@@ -175,50 +177,66 @@ def sgd(**changes: str) -> dict:
 WRONG = [
     ("numerical", {todo("numerical_derivative"): "return (f(x + h) - f(x)) / h"}, ["one-sided", "central"]),
     ("numerical", {todo("numerical_derivative"): "return (f(x + h) - f(x - h)) / h"}, ["2 * h"]),
-    ("numerical", {todo("numerical_derivative"): "return (f(x + 1e-5) - f(x - 1e-5)) / 2e-5"}, ["use the step h"]),
+    ("numerical", {todo("numerical_derivative"): "return (f(x + 1e-5) - f(x - 1e-5)) / 2e-5"}, ["use the "
+                                                                                                "step h"]),
     ("chain_rule", {**RIGHT["chain_rule"], todo("chain"): "return df(x) * dg(x)"}, ["inner value"]),
     ("chain_rule", {**RIGHT["chain_rule"], todo("d_sin_square"): "return math.cos(x**2)"}, ["2x"]),
-    ("chain_rule", {**RIGHT["chain_rule"], todo("d_log_cube"): "return 3 * math.log(1 + x**2) ** 2 * 2 * x"}, ["1/v"]),
-    ("div_backward", {todo("backward of a / b"): "return grad / other.data, grad * self.data / other.data**2"},
+    ("chain_rule", {**RIGHT["chain_rule"], todo("d_log_cube"): "return 3 * math.log(1 + x**2) ** 2 * 2 * "
+                                                               "x"}, ["1/v"]),
+    ("div_backward", {todo("backward of a / b"): "return grad / other.data, grad * self.data / "
+                                                 "other.data**2"},
      ["minus sign"]),
     ("div_backward", {todo("backward of a / b"): "return grad / other.data, -grad * self.data / other.data"},
      ["SQUARED"]),
-    ("pow_backward", {todo("backward of a ** b"): "return grad * other.data * self.data ** (other.data - 1), 0.0"},
+    ("pow_backward", {todo("backward of a ** b"): "return grad * other.data * self.data ** (other.data - "
+                                                  "1), 0.0"},
      ["Scalar too", "log(a)"]),
     ("pow_backward", {todo("backward of a ** b"): "b = other.data\nreturn grad * b * self.data ** (b - 1), "
                                      "grad * b * self.data ** (b - 1)"}, ["exp(b * log(a))"]),
-    ("exp_tanh", {**RIGHT["exp_tanh"], todo("backward of tanh"): "return (grad * (1 - self.data**2),)"}, ["OUTPUT"]),
-    ("exp_tanh", {**RIGHT["exp_tanh"], todo("backward of exp"): "return grad * out.data"}, ["tuple of one gradient"]),
+    ("exp_tanh", {**RIGHT["exp_tanh"], todo("backward of tanh"): "return (grad * (1 - "
+                                                                 "self.data**2),)"}, ["OUTPUT"]),
+    ("exp_tanh", {**RIGHT["exp_tanh"], todo("backward of exp"): "return grad * out.data"}, ["tuple of one "
+                                                                                            "gradient"]),
     ("accumulate", {}, ["SUM of both contributions", "`=` instead of `+=`"]),
     ("topo_sort", {todo("topo_order"): "order, seen = [], set()\n"
                              "def visit(node):\n    if id(node) not in seen:\n        seen.add(id(node))\n"
                              "        for p in node.parents:\n            visit(p)\n"
                              "        order.append(node)\nvisit(root)\nreturn order"},
      ["RecursionError", "explicit stack"]),
-    ("topo_sort", {todo("topo_order"): TOPO_RIGHT.replace("order.append(node)\n    elif", "pass\n    elif").replace(
+    ("topo_sort", {todo("topo_order"): TOPO_RIGHT.replace("order.append(node)\n    elif", "pass\n    "
+                                                                                          "elif").replace(
         "visited.add(id(node))", "visited.add(id(node))\n        order.append(node)")},
      ["comes before its parent", "AFTER all its parents"]),
     ("topo_sort", {todo("topo_order"): TOPO_RIGHT.replace("elif id(node) not in visited:", "else:")},
      ["listed twice", "visited"]),
     ("backward_walk", {todo("gradients"): WALK.format(order="order", acc="grads.get(id(parent), 0.0) + ")},
      ["REVERSE"]),
-    ("backward_walk", {todo("gradients"): WALK.format(order="reversed(order)", acc="")}, ["`=` instead of `+=`"]),
-    ("backward_walk", {todo("gradients"): WALK.format(order="reversed(order)", acc="grads.get(id(parent), 0.0) + ")
+    ("backward_walk", {todo("gradients"): WALK.format(order="reversed(order)", acc="")}, ["`=` instead of "
+                                                                                          "`+=`"]),
+    ("backward_walk", {todo("gradients"): WALK.format(order="reversed(order)", acc="grads.get(id(parent), "
+                                                                                   "0.0) + ")
          .replace("grads[id(order[-1])] = 1.0", "grads[id(order[-1])] = 0.0")}, ["seed"]),
-    ("unbroadcast", {**RIGHT["unbroadcast"], todo("unbroadcast"): RIGHT["unbroadcast"][todo("unbroadcast")].replace(", keepdims=True", "")},
+    ("unbroadcast", {**RIGHT["unbroadcast"],
+                     todo("unbroadcast"): RIGHT["unbroadcast"][todo("unbroadcast")].replace(
+                         ", keepdims=True", "")},
      ["keepdims=True"]),
-    ("unbroadcast", {**RIGHT["unbroadcast"], todo("unbroadcast"): "return grad.sum(axis=tuple(range(grad.ndim - len(shape))))"},
+    ("unbroadcast", {**RIGHT["unbroadcast"], todo("unbroadcast"): "return "
+                                                                  "grad.sum(axis=tuple(range(grad.ndim - "
+                                                                  "len(shape))))"},
      ["sum exactly the axes", "size is 1"]),
-    ("unbroadcast", {**RIGHT["unbroadcast"], todo("mul_backward"): "return grad * b, grad * a"}, ["unbroadcast"]),
+    ("unbroadcast", {**RIGHT["unbroadcast"], todo("mul_backward"): "return grad * b, grad * "
+                                                                   "a"}, ["unbroadcast"]),
     ("sum_mean", {**RIGHT["sum_mean"], todo("sum_backward"): "return np.broadcast_to(grad, shape).copy()"},
      ["np.expand_dims(grad, axis)"]),
-    ("sum_mean", {**RIGHT["sum_mean"], todo("mean_backward"): "return sum_backward(grad, shape, axis, keepdims)"},
+    ("sum_mean", {**RIGHT["sum_mean"], todo("mean_backward"): "return sum_backward(grad, shape, axis, "
+                                                              "keepdims)"},
      ["mean = sum / n", "divide"]),
     ("sum_mean", {**RIGHT["sum_mean"],
           todo("mean_backward"): "return sum_backward(grad, shape, axis, keepdims) / np.prod(shape)"},
      ["not by the total size"]),
     ("matmul", {todo("matmul_backward"): "return grad @ B, A.T @ grad"}, ["grad (2, 4) @ B.T (4, 3)"]),
-    ("matmul", {todo("matmul_backward"): "return grad @ B.T, grad.T @ A"}, ["dL/dB is transposed", "A.T @ grad"]),
+    ("matmul", {todo("matmul_backward"): "return grad @ B.T, grad.T @ A"}, ["dL/dB is transposed", "A.T @ "
+                                                                                                   "grad"]),
     ("matmul", {todo("matmul_backward"): "return A.T @ grad, grad @ B.T"}, ["swapped"]),
     ("sgd_momentum", sgd(damp=""), ["missing dampening", "(1 - dampening)"]),
     ("sgd_momentum", sgd(first="(1 - dampening) * g"), ["first step", "no dampening"]),
@@ -241,7 +259,8 @@ WRONG += [
     ("add_mul_backward", {**RIGHT["add_mul_backward"],
                           todo("backward of *"): "a.grad += out.grad * a.data\nb.grad += out.grad * b.data"},
      ["d(a*b)/da should be b; your backward gives a"]),
-    ("add_mul_backward", {**RIGHT["add_mul_backward"], todo("backward of *"): "a.grad += b.data\nb.grad += a.data"},
+    ("add_mul_backward", {**RIGHT["add_mul_backward"], todo("backward of *"): "a.grad += b.data\nb.grad "
+                                                                              "+= a.data"},
      ["multiply by out.grad"]),
     ("add_mul_backward", {**RIGHT["add_mul_backward"],
                           todo("backward of *"): "a.grad = out.grad * b.data\nb.grad = out.grad * a.data"},
@@ -252,16 +271,20 @@ WRONG += [
      ["L.grad = 1.0"]),
     ("topo_order", {todo("visit"): "if node in visited:\n    return\nvisited.add(node)\norder.append(node)\n"
                                    "for p in node.parents:\n    visit(p)"}, ["comes before its parent"]),
-    ("topo_order", {todo("visit"): "for p in node.parents:\n    visit(p)\norder.append(node)"}, ["listed twice"]),
+    ("topo_order", {todo("visit"): "for p in node.parents:\n    visit(p)\norder.append(node)"}, ["listed "
+                                                                                                 "twice"]),
     ("backward", {todo("backward"): "for node in reversed(topo_order(self)):\n    node._backward()"},
      ["seed self.grad"]),
     ("backward", {todo("backward"): "self.grad = np.ones_like(self.data)\nfor node in topo_order(self):\n"
                                     "    node._backward()"}, ["reversed(topo_order(self))"]),
-    ("value_pow", {todo("backward of a ** k"): "a.grad = a.grad + a.data ** (k - 1) * out.grad"}, ["factor k"]),
+    ("value_pow", {todo("backward of a ** k"): "a.grad = a.grad + a.data ** (k - 1) * "
+                                               "out.grad"}, ["factor k"]),
     ("value_pow", {todo("backward of a ** k"): "a.grad = a.grad + k * a.data ** k * out.grad"},
      ["exponent drops by one"]),
-    ("value_arith", {**RIGHT["value_arith"], todo("rsub"): "return a + (-as_value(b))"}, ["order is swapped"]),
-    ("value_exp_log", {**RIGHT["value_exp_log"], todo("backward of log"): "a.grad = a.grad + out.grad * a.data"},
+    ("value_arith", {**RIGHT["value_arith"], todo("rsub"): "return a + (-as_value(b))"}, ["order is "
+                                                                                          "swapped"]),
+    ("value_exp_log", {**RIGHT["value_exp_log"], todo("backward of log"): "a.grad = a.grad + out.grad * "
+                                                                          "a.data"},
      ["1 / a"]),
     ("value_tanh_relu", {**RIGHT["value_tanh_relu"],
                          todo("backward of tanh"): "a.grad = a.grad + (1 - a.data ** 2) * out.grad"},
@@ -269,9 +292,11 @@ WRONG += [
     ("value_tanh_relu", {**RIGHT["value_tanh_relu"], todo("backward of relu"): "a.grad = a.grad + out.grad"},
      ["zeroed in the forward"]),
     ("value_broadcast", {**RIGHT["value_broadcast"],
-                         todo("backward of + that broadcasts"): "a.grad = a.grad + out.grad\nb.grad = b.grad + out.grad"},
+                         todo("backward of + that broadcasts"): "a.grad = a.grad + out.grad\nb.grad = "
+                                                                "b.grad + out.grad"},
      ["unbroadcast(g, a.data.shape)", "expected shape (3,)"]),
-    ("value_sum_mean", {**RIGHT["value_sum_mean"], todo("mean"): "return sum_(a, axis, keepdims)"}, ["1 / n"]),
+    ("value_sum_mean", {**RIGHT["value_sum_mean"], todo("mean"): "return sum_(a, axis, "
+                                                                 "keepdims)"}, ["1 / n"]),
     ("value_matmul", {todo("backward of @"): "ga, gb = matmul_backward(a.data, b.data, out.grad)\n"
                                              "a.grad = a.grad + gb.T\nb.grad = b.grad + ga.T"},
      ["matmul_backward(a.data, b.data, out.grad)"]),
@@ -282,8 +307,10 @@ WRONG += [
      ["every layer but the last"]),
     ("sgd", {**RIGHT["sgd"], todo("step"): "for p in self.params:\n    p.data = p.data + self.lr * p.grad"},
      ["OTHER way"]),
-    ("sgd_momentum_optimizer", {todo("step"): "for p in self.params:\n    p.data, _ = sgd_step(p.data, p.grad, None, "
-                                              "self.lr, self.momentum,\n        self.dampening, self.weight_decay, "
+    ("sgd_momentum_optimizer", {todo("step"): "for p in self.params:\n    p.data, _ = sgd_step(p.data, "
+                                              "p.grad, None, "
+                                              "self.lr, self.momentum,\n        self.dampening, "
+                                              "self.weight_decay, "
                                               "self.nesterov)"}, ["OWN buffer"]),
     ("train_seed001", {todo("one sample"): "y_pred = w1 * x**2 + w2 * x + w3\nloss = (y_pred - y_true) ** 2\n"
                                            "epoch_loss += float(loss.data)\nloss.backward()\nopt.step()"},
@@ -360,7 +387,8 @@ def test_the_path_builds_one_engine_and_ends_with_the_two_training_runs():
 
 def test_report_in_chinese(tmp_path):
     source = fill("add_mul_backward", {**RIGHT["add_mul_backward"],
-                                       todo("backward of *"): "a.grad += out.grad * a.data\nb.grad += out.grad * b.data"})
+                                       todo("backward of *"): "a.grad += out.grad * a.data\nb.grad += "
+                                                              "out.grad * b.data"})
     ok, report = grade("add_mul_backward", source, tmp_path, lang="zh")
     assert not ok and "还不对" in report and "d(a*b)/da 应该是 b" in report and "应为" in report
     ok, report = ex.run_check(ex.number_of("value"), reference=True, lang="zh")
@@ -378,11 +406,14 @@ from tinygrad_edu.nn.functional import silu as SiLU
 
 
 @pytest.mark.parametrize("name, source, words", [
-    ("custom_op", SILU_FROM_LIBRARY, ["imports tinygrad_edu.nn.functional (silu)", "from tinygrad_edu import Function"]),
-    ("custom_op", "import tinygrad_edu as tg\n\nclass SiLU(tg.Function):\n    pass\n", ["imports tinygrad_edu"]),
+    ("custom_op", SILU_FROM_LIBRARY, ["imports tinygrad_edu.nn.functional (silu)", "from tinygrad_edu "
+                                                                                   "import Function"]),
+    ("custom_op", "import tinygrad_edu as tg\n\nclass SiLU(tg.Function):\n    pass\n", ["imports "
+                                                                                        "tinygrad_edu"]),
     ("custom_op", "from tinygrad_edu import Function\nimport importlib\n"
                   "SiLU = importlib.import_module('tinygrad_edu.ops').SiLU\n", ["imports tinygrad_edu.ops"]),
-    ("value", "from tinygrad_edu import Tensor as Value\n", ["imports tinygrad_edu (Tensor)", "WRITE the piece"]),
+    ("value", "from tinygrad_edu import Tensor as Value\n", ["imports tinygrad_edu (Tensor)", "WRITE the "
+                                                                                              "piece"]),
     ("backward", "import torch\n", ["imports torch"]),
     ("numerical", "from scipy.misc import derivative\n\ndef numerical_derivative(f, x, h=1e-5):\n"
                   "    return derivative(f, x, h)\n", ["imports scipy"]),
@@ -543,7 +574,8 @@ def test_cli_through_subprocess(tmp_path):
 
 
 def test_failure_report_names_element_expected_received(tmp_path):
-    source = fill("unbroadcast", {**RIGHT["unbroadcast"], todo("unbroadcast"): "return grad.sum(axis=0) * 1.5"})
+    source = fill("unbroadcast", {**RIGHT["unbroadcast"], todo("unbroadcast"): "return grad.sum(axis=0) * "
+                                                                               "1.5"})
     ok, report = grade("unbroadcast", source, tmp_path)
     assert not ok
     assert "element (" in report and "expected" in report and "received" in report

@@ -20,8 +20,11 @@ from __future__ import annotations
 import pathlib
 import re
 import traceback
+import warnings
 from types import ModuleType
 from typing import Any
+
+import numpy as np
 
 from . import (
     ex01_numerical,
@@ -156,7 +159,8 @@ def _where(err: BaseException) -> str:
     place = f"{pathlib.Path(at.filename).name} line {at.lineno}" if at else "your code"
     place_zh = f"{pathlib.Path(at.filename).name} 第 {at.lineno} 行" if at else "你的代码"
     if isinstance(err, NotImplementedError):
-        return T(f"{place} is not written yet ({err}): replace its `raise NotImplementedError` with your code.",
+        return T(f"{place} is not written yet ({err}): replace its `raise NotImplementedError` with your "
+                 f"code.",
                  f"{place_zh} 还没有写（{err}）：把那里的 `raise NotImplementedError` 换成你的代码。")
     return T(f"{place} raised {type(err).__name__}: {err}", f"{place_zh} 抛出了 {type(err).__name__}：{err}")
 
@@ -180,7 +184,9 @@ def _run_check(n: int, directory: str | pathlib.Path, reference: bool) -> tuple[
                                    f"  python -m tinygrad_edu.exercises start {n} {path.parent}{flag}"))
             solution = load_file(path, getattr(ex, "ALLOW", ()), getattr(ex, "FORBID", None))
         try:
-            ex.check(solution)
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run of the learner's
+                ex.check(solution)
         except CheckError:
             raise
         except Exception as err:  # the learner's code failed outside a guarded call: say where
@@ -193,14 +199,17 @@ def _run_check(n: int, directory: str | pathlib.Path, reference: bool) -> tuple[
             on = T(f"\n(this step builds on your files {files}: if one of them does not pass its own "
                    f"check, fix it first)",
                    f"\n（这一步建立在你的文件 {files} 之上：如果其中有文件还没通过它自己的检查，先改好它）")
-        return False, T(f"{head}: not yet.\n{failure}{on}\n(stuck? python -m tinygrad_edu.exercises hint {n})",
-                        f"{head}：还不对。\n{failure}{on}\n（卡住了？python -m tinygrad_edu.exercises hint {n}"
+        return False, T(f"{head}: not yet.\n{failure}{on}\n(stuck? python -m tinygrad_edu.exercises hint "
+                        f"{n})",
+                        f"{head}：还不对。\n{failure}{on}\n（卡住了？python -m tinygrad_edu.exercises "
+                        f"hint {n}"
                         f" --lang zh）")
     if n < len(EXERCISES):
         nxt = T(f"Next: python -m tinygrad_edu.exercises start {n + 1}",
                 f"下一步：python -m tinygrad_edu.exercises start {n + 1} --lang zh")
     else:
         nxt = T("That was the last one: you have built an autograd engine, piece by piece, and trained "
-                "two models with it.", "这是最后一步：你一块一块地搭出了一个自动微分引擎，并用它训练了两个模型。")
+                "two models with it.", "这是最后一步：你一块一块地搭出了一个自动微分引擎，"
+                                       "并用它训练了两个模型。")
     idea = f"思路：{ex.IDEA_ZH}。" if zh else f"The idea: {ex.IDEA}."
     return True, T(f"{head}: correct, well done!\n{idea}\n{nxt}", f"{head}：正确，做得好！\n{idea}\n{nxt}")

@@ -15,7 +15,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["CheckError", "T", "set_lang", "get_lang", "guard", "STEP_FILE", "load_file", "load_source", "fill", "call", "compare", "matches", "as_grads",
+__all__ = ["CheckError", "T", "set_lang", "get_lang", "guard", "STEP_FILE", "load_file", "load_source",
+           "fill", "call", "compare", "matches", "as_grads",
            "fmt", "pick_hint", "backward_of", "check_node", "check_grads",
            "SCALAR", "SCALAR_ADD_MUL"]
 
@@ -81,7 +82,8 @@ def guard(source: str, name: str, allow: tuple = (), forbid: dict | None = None)
             raise CheckError(T(
                 f"{name} line {node.lineno} imports {bad}: this step asks you to WRITE the piece, not to "
                 f"import it from a library that already has it." + (f" (Allowed here: {ok}.)" if ok else ""),
-                f"{name} 第 {node.lineno} 行导入了 {bad}：这一步要你自己写出这部分，而不是从已经实现了它的库里"
+                f"{name} 第 {node.lineno} 行导入了 {bad}：这一步要你自己写出这部分，"
+                f"而不是从已经实现了它的库里"
                 f"导入。" + (f"（这里允许的是：{ok}。）" if ok else "")))
 
 
@@ -103,7 +105,8 @@ def load_file(path: pathlib.Path, allow: tuple = (), forbid: dict | None = None)
     guard(source, path.name, allow, forbid)
     spec = importlib.util.spec_from_file_location(f"_exercise_{path.stem}", path)
     if spec is None or spec.loader is None:
-        raise CheckError(T(f"cannot import {path}: is it a Python file?", f"无法导入 {path}：它是 Python 文件吗？"))
+        raise CheckError(T(f"cannot import {path}: is it a Python file?", f"无法导入 {path}：它是 Python "
+                                                                          f"文件吗？"))
     module = importlib.util.module_from_spec(spec)
     folder = str(path.parent.resolve())
     _purge_steps()
@@ -124,7 +127,8 @@ def load_file(path: pathlib.Path, allow: tuple = (), forbid: dict | None = None)
             raise CheckError(T(
                 f"your file {path.name} imports {err.name}, your file of an earlier step, which is not in "
                 f"{path.parent}: this step builds on it. Do that step first (or copy the file here).",
-                f"你的文件 {path.name} 导入了 {err.name}，也就是你前面某一步的文件，但它不在 {path.parent} 里："
+                f"你的文件 {path.name} 导入了 {err.name}，也就是你前面某一步的文件，但它不在 "
+                f"{path.parent} 里："
                 f"这一步建立在它之上。请先完成那一步（或者把文件复制到这里）。")) from err
         raise CheckError(T(f"your file {path.name} could not be imported (line {line}):\n  {msg}",
                            f"你的文件 {path.name} 无法导入（第 {line} 行）：\n  {msg}")) from err
@@ -206,7 +210,8 @@ def call(what: str, fn: Callable[..., Any], *args: Any, on_error: str = "", **kw
     except NotImplementedError:
         raise CheckError(T(f"{what} is not written yet: replace the `raise NotImplementedError` "
                            f"under its TODO with your code.",
-                           f"{what} 还没有写：把 TODO 下面的 `raise NotImplementedError` 换成你的代码。")) from None
+                           f"{what} 还没有写：把 TODO 下面的 `raise NotImplementedError` "
+                           f"换成你的代码。")) from None
     except CheckError:
         raise
     except RecursionError as err:

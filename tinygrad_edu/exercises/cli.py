@@ -73,10 +73,12 @@ def _write(n: int, directory: str, lang: str, force: bool, reset: bool) -> int:
     folder = pathlib.Path(directory)
     path = folder / filename(n)
     if path.exists() and not (force or reset):
-        print((f"{path} 已经存在：没有覆盖（你的代码是安全的）。\n要换成新的模板，用 `{PROG} reset {n} {directory}`"
+        print((f"{path} 已经存在：没有覆盖（你的代码是安全的）。\n要换成新的模板，用 `{PROG} reset {n} "
+               f"{directory}`"
                f"（旧文件会保存为 .bak）。") if zh else
               (f"{path} already exists: not overwritten (your work is safe).\n"
-               f"Use `{PROG} reset {n} {directory}` to replace it with a fresh template (the old file is kept "
+               f"Use `{PROG} reset {n} {directory}` to replace it with a fresh template (the old file is "
+               f"kept "
                f"as .bak)."), file=sys.stderr)
         return 1
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,8 +87,10 @@ def _write(n: int, directory: str, lang: str, force: bool, reset: bool) -> int:
     path.write_text(template(n, lang), encoding="utf-8")
     where = "" if directory == "." else f" {directory}"
     flag = " --lang zh" if zh else ""
-    print(f"已写入 {path}：打开它，读文档字符串，填好 TODO，然后运行\n  {PROG} check {n}{where}{flag}" if zh else
-          f"wrote {path}: open it, read the docstring, fill in the TODOs, then run\n  {PROG} check {n}{where}")
+    print(f"已写入 {path}：打开它，读文档字符串，填好 TODO，然后运行\n  {PROG} check "
+          f"{n}{where}{flag}" if zh else
+          f"wrote {path}: open it, read the docstring, fill in the TODOs, then run\n  {PROG} check "
+          f"{n}{where}")
     return 0
 
 
@@ -122,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lang = getattr(args, "lang", "en")
     if args.command == "list":
-        for i, ex in enumerate(EXERCISES, start=1):
+        for i in range(1, len(EXERCISES) + 1):
             name = title(i, lang)
             pad = 50 - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name)
             print(f"{i:2d}. {name}{' ' * max(pad, 1)}{filename(i)}")

@@ -89,15 +89,25 @@ def check(sol: Any) -> None:
     if not isinstance(got, (float, int, np.floating)):
         raise CheckError(f"numerical_derivative should return a float, received {type(got).__name__}")
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '数值导数（中心差分）'
 IDEA_ZH = "f'(x) 约等于 (f(x+h) - f(x-h)) / 2h，误差随 h**2 缩小：这是每个梯度检查的标尺"
-TEXT_ZH = "导数 f'(x) 是 f 在 x 处的斜率。不用微积分，也能用 x 附近的两次求值来估计它：\n\n    f'(x) ~ (f(x + h) - f(x - h)) / (2 * h)\n\n这个“中心”差分比单侧的 (f(x + h) - f(x)) / h 准确得多：它的误差随 h**2 缩小，\n而不是随 h。每个梯度检查工具都建立在它之上，后面的检查也用它来测试你的反向代码。\n\n任务：写出 numerical_derivative(f, x, h)。"
+TEXT_ZH = (
+    "导数 f'(x) 是 f 在 x 处的斜率。不用微积分，也能用 x 附近的两次求值来估计它：\n"
+    "\n    f'(x) ~ (f(x + h) - f(x - h)) / (2 * h)\n"
+    '\n这个“中心”差分比单侧的 (f(x + h) - f(x)) / h 准确得多：它的误差随 h**2 缩小，\n'
+    '而不是随 h。每个梯度检查工具都建立在它之上，后面的检查也用它来测试你的反向代码。\n'
+    '\n任务：写出 numerical_derivative(f, x, h)。'
+)
 HINTS = [
-    ('A slope is a rise over a run. Take two points around x, one on each side, at the same distance.',
-     '斜率就是高度差除以水平距离。在 x 两侧各取一个点，距离相同。'),
-    ('Evaluate f at x + h and at x - h. How far apart are those two points?',
-     '在 x + h 和 x - h 处求 f 的值。这两个点相距多远？'),
+    (
+        'A slope is a rise over a run. Take two points around x, one on each side, at the same distance'
+        '.',
+        '斜率就是高度差除以水平距离。在 x 两侧各取一个点，距离相同。'),
+    (
+        'Evaluate f at x + h and at x - h. How far apart are those two points?',
+        '在 x + h 和 x - h 处求 f 的值。这两个点相距多远？'),
     (HINT, HINT),
 ]

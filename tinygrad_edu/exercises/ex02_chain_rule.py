@@ -121,15 +121,30 @@ def check(sol: Any) -> None:
         compare(f"d_log_cube({x!r}) against a central difference", got,
                 _slope(lambda t: math.log(1 + t * t) ** 3, x), hint, rtol=1e-6, atol=1e-8)
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '标量上的链式法则（手算复合函数）'
-IDEA_ZH = "d/dx f(g(x)) = f'(g(x)) * g'(x)：外层导数在内层的值处求，再乘以内层导数；反向传播就是一个运算接一个运算地用它"
-TEXT_ZH = "如果 y = f(g(x))，x 的一个小变化 dx 让 g(x) 变化 g'(x) dx，这又让 f 变化 f'(g(x)) * g'(x) dx。\n所以\n\n    d/dx f(g(x)) = f'(g(x)) * g'(x)\n\n“外层导数在内层的值处求，再乘以内层导数”。反向传播就是从输出到输入，一个运算一个运算地\n反复使用这条规则。\n\n任务：\n  1. chain(df, g, dg, x)：给定 df = f'、g 和 dg = g'，求 f(g(x)) 在 x 处的导数。\n  2. d_sin_square(x)：手推 sin(x**2) 的导数。\n  3. d_log_cube(x)：手推 log(1 + x**2) ** 3 的导数（三层嵌套：用两次链式法则）。"
+IDEA_ZH = ("d/dx f(g(x)) = f'(g(x)) * g'(x)：外层导数在内层的值处求，"
+           "再乘以内层导数；反向传播就是一个运算接一个运算地用它")
+TEXT_ZH = (
+    "如果 y = f(g(x))，x 的一个小变化 dx 让 g(x) 变化 g'(x) dx，这又让 f 变化 f'(g(x)) * g'(x) dx。\n"
+    "所以\n\n    d/dx f(g(x)) = f'(g(x)) * g'(x)\n"
+    '\n“外层导数在内层的值处求，再乘以内层导数”。反向传播就是从输出到输入，一个运算一个运算地\n'
+    "反复使用这条规则。\n\n任务：\n  1. chain(df, g, dg, x)：给定 df = f'、g 和 dg = g'，求 f(g(x)) 在 x "
+    "处的导数。\n"
+    '  2. d_sin_square(x)：手推 sin(x**2) 的导数。\n'
+    '  3. d_log_cube(x)：手推 log(1 + x**2) ** 3 的导数（三层嵌套：用两次链式法则）。'
+)
 HINTS = [
-    ('Peel the layers from the outside in: the outer derivative is taken at the inner value, then multiplied by the inner derivative.',
-     '从外往里一层层剥：外层导数在内层的值处求，再乘以内层导数。'),
-    ('chain: df is evaluated at g(x), not at x. sin(x**2): outer sin, inner x**2. log(1 + x**2)**3 has three layers: one factor per layer.',
-     'chain：df 要在 g(x) 处求值，而不是在 x 处。sin(x**2)：外层 sin，内层 x**2。log(1 + x**2)**3 有三层：每层一个因子。'),
+    (
+        'Peel the layers from the outside in: the outer derivative is taken at the inner value, then mu'
+        'ltiplied by the inner derivative.',
+        '从外往里一层层剥：外层导数在内层的值处求，再乘以内层导数。'),
+    (
+        'chain: df is evaluated at g(x), not at x. sin(x**2): outer sin, inner x**2. log(1 + x**2)**3 h'
+        'as three layers: one factor per layer.',
+        'chain：df 要在 g(x) 处求值，而不是在 x 处。sin(x**2)：外层 sin，内层 x**2。log(1 + x**2)**3 '
+        '有三层：每层一个因子。'),
     (HINT, HINT),
 ]

@@ -75,15 +75,22 @@ def check(sol: Any) -> None:
         check_grads(what, out, g, (g / b, -g * a / b**2), wrong,
                     "d(a/b)/da = 1/b and d(a/b)/db = -a/b**2, each times the upstream grad.")
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '除法的反向'
 IDEA_ZH = 'd(a/b)/da = 1/b，d(a/b)/db = -a/b**2：除数的梯度是负的，还带平方'
-TEXT_ZH = '在一个小小的 Scalar 上写出 a / b 的反向（backward_fn 返回每个父节点一个梯度）：\n\n    d(a/b)/da = 1 / b        d(a/b)/db = -a / b**2\n\n各自乘以上游梯度 grad。\n\n任务：写出 a / b 的反向。'
+TEXT_ZH = (
+    '在一个小小的 Scalar 上写出 a / b 的反向（backward_fn 返回每个父节点一个梯度）：\n'
+    '\n    d(a/b)/da = 1 / b        d(a/b)/db = -a / b**2\n'
+    '\n各自乘以上游梯度 grad。\n\n任务：写出 a / b 的反向。'
+)
 HINTS = [
-    ("Write a / b as a * b**-1 in your head: a's gradient is easy; for b use the power rule.",
-     '在脑子里把 a / b 写成 a * b**-1：a 的梯度很简单；b 的用幂法则。'),
-    ('For a: grad / b. For b: the power rule on b**-1 gives -b**-2, times a, times grad.',
-     'a：grad / b。b：对 b**-1 用幂法则得到 -b**-2，乘以 a，再乘以 grad。'),
+    (
+        "Write a / b as a * b**-1 in your head: a's gradient is easy; for b use the power rule.",
+        '在脑子里把 a / b 写成 a * b**-1：a 的梯度很简单；b 的用幂法则。'),
+    (
+        'For a: grad / b. For b: the power rule on b**-1 gives -b**-2, times a, times grad.',
+        'a：grad / b。b：对 b**-1 用幂法则得到 -b**-2，乘以 a，再乘以 grad。'),
     (HINT, HINT),
 ]

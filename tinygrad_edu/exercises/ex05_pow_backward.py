@@ -86,15 +86,26 @@ def check(sol: Any) -> None:
                     "d(a**b)/da = b * a**(b - 1) and d(a**b)/db = a**b * log(a), each times grad.",
                     names=("the base a", "the exponent b"))
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '幂运算的反向'
 IDEA_ZH = '底数用幂法则；指数用 a^b = exp(b log a)，得到 a^b log a'
-TEXT_ZH = '在小小的 Scalar 上写出 a ** b 的反向，a 和 b 都是 Scalar：\n\n    d(a**b)/da = b * a**(b - 1)        d(a**b)/db = a**b * log(a)\n\n第二个公式来自 a**b = exp(b * log(a))。\n\n任务：写出 a ** b 的反向。'
+TEXT_ZH = (
+    '在小小的 Scalar 上写出 a ** b 的反向，a 和 b 都是 Scalar：\n'
+    '\n    d(a**b)/da = b * a**(b - 1)        d(a**b)/db = a**b * log(a)\n'
+    '\n第二个公式来自 a**b = exp(b * log(a))。\n'
+    '\n任务：写出 a ** b 的反向。'
+)
 HINTS = [
-    ('Two different rules: for the base the exponent is fixed (power rule); for the exponent the base is fixed (think of exp).',
-     '两条不同的规则：对底数，指数固定（幂法则）；对指数，底数固定（想想 exp）。'),
-    ('Base: b * a ** (b - 1). Exponent: write a**b = exp(b log a); its derivative in b is a**b * log a. Both times grad.',
-     '底数：b * a ** (b - 1)。指数：把 a**b 写成 exp(b log a)；它对 b 的导数是 a**b * log a。都乘以 grad。'),
+    (
+        'Two different rules: for the base the exponent is fixed (power rule); for the exponent the bas'
+        'e is fixed (think of exp).',
+        '两条不同的规则：对底数，指数固定（幂法则）；对指数，底数固定（想想 exp）。'),
+    (
+        'Base: b * a ** (b - 1). Exponent: write a**b = exp(b log a); its derivative in b is a**b * log'
+        ' a. Both times grad.',
+        '底数：b * a ** (b - 1)。指数：把 a**b 写成 exp(b log a)；它对 b 的导数是 a**b * log a。都乘以 '
+        'grad。'),
     (HINT, HINT),
 ]

@@ -96,15 +96,25 @@ def check(sol: Any) -> None:
                     "d/dx tanh(x) = 1 - tanh(x)**2 = 1 - out.data**2, times the upstream grad.",
                     names=("x",))
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = 'exp 和 tanh 的反向'
 IDEA_ZH = "exp' = exp，tanh' = 1 - tanh**2：两个导数都用输出来写最省"
-TEXT_ZH = '    d/dx exp(x)  = exp(x)            = 输出本身\n    d/dx tanh(x) = 1 - tanh(x)**2    = 1 - 输出**2\n\n两个导数都用运算的输出来写最省：前向已经算过了，不用再算一次 exp 或 tanh。\n（PyTorch 也因此保存这些运算的输出。）只有一个输入的运算也返回一个元组：(grad,)。\n\n任务：写出 exp 和 tanh 的反向。'
+TEXT_ZH = (
+    '    d/dx exp(x)  = exp(x)            = 输出本身\n'
+    '    d/dx tanh(x) = 1 - tanh(x)**2    = 1 - 输出**2\n'
+    '\n两个导数都用运算的输出来写最省：前向已经算过了，不用再算一次 exp 或 tanh。\n'
+    '（PyTorch 也因此保存这些运算的输出。）只有一个输入的运算也返回一个元组：(grad,)。\n'
+    '\n任务：写出 exp 和 tanh 的反向。'
+)
 HINTS = [
-    ("Both derivatives can be written with the op's output, which out.data already holds.",
-     '两个导数都能用运算的输出来写，而 out.data 里已经存着它。'),
-    ('exp: the derivative is the output itself. tanh: 1 minus the output squared. Times grad, in a one-element tuple.',
-     'exp：导数就是输出本身。tanh：1 减去输出的平方。乘以 grad，放进只有一个元素的元组。'),
+    (
+        "Both derivatives can be written with the op's output, which out.data already holds.",
+        '两个导数都能用运算的输出来写，而 out.data 里已经存着它。'),
+    (
+        'exp: the derivative is the output itself. tanh: 1 minus the output squared. Times grad, in a o'
+        'ne-element tuple.',
+        'exp：导数就是输出本身。tanh：1 减去输出的平方。乘以 grad，放进只有一个元素的元组。'),
     (HINT, HINT),
 ]

@@ -117,15 +117,26 @@ def check(sol: Any) -> None:
                 raise CheckError(f"{what}: the output's own grad should be 1.0 (d root/d root), "
                                    f"received {fmt(root.grad)}")
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '梯度累加（一个值被用了两次）'
 IDEA_ZH = '被多个运算使用的值，得到沿每条路径传来的梯度之和：用 += 累加，不要用 = 覆盖'
-TEXT_ZH = '这里是一个完整的小引擎：带 + 和 * 的 Scalar、拓扑排序，以及从输出走到输入的 backward()。\n它有一个错误：\n\n    x = Scalar(3.0)\n    y = x * x           # x 被用了两次\n    backward(y)\n    x.grad              # 应该是 6.0（d x**2/dx = 2x），这里得到 3.0\n\n一个值进入多个运算时，损失沿多条路径依赖它，多元链式法则说它的梯度是所有路径贡献之和。\n\n任务：找出并修好这个错误（一行）。'
+TEXT_ZH = (
+    '这里是一个完整的小引擎：带 + 和 * 的 Scalar、拓扑排序，以及从输出走到输入的 backward()。\n'
+    '它有一个错误：\n\n    x = Scalar(3.0)\n    y = x * x           # x 被用了两次\n'
+    '    backward(y)\n    x.grad              # 应该是 6.0（d x**2/dx = 2x），这里得到 3.0\n'
+    '\n一个值进入多个运算时，损失沿多条路径依赖它，多元链式法则说它的梯度是所有路径贡献之和。\n'
+    '\n任务：找出并修好这个错误（一行）。'
+)
 HINTS = [
-    ("x * x uses x along two paths. What happens to the first path's gradient when the second one arrives?",
-     'x * x 沿两条路径用到 x。第二条路径的梯度到来时，第一条路径的梯度怎么样了？'),
-    ('Look at the last line of backward(): it overwrites. Gradients from different paths must be combined instead.',
-     '看 backward() 的最后一行：它在覆盖。不同路径来的梯度应该合起来。'),
+    (
+        "x * x uses x along two paths. What happens to the first path's gradient when the second one ar"
+        'rives?',
+        'x * x 沿两条路径用到 x。第二条路径的梯度到来时，第一条路径的梯度怎么样了？'),
+    (
+        'Look at the last line of backward(): it overwrites. Gradients from different paths must be com'
+        'bined instead.',
+        '看 backward() 的最后一行：它在覆盖。不同路径来的梯度应该合起来。'),
     (HINT, HINT),
 ]

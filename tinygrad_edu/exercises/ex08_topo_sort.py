@@ -160,15 +160,28 @@ def check(sol: Any) -> None:
          on_error="recursion is limited to about 1000 levels in Python: use an explicit stack.")
     compare(T("x.grad for y = x * 1 + 0, 3000 times", "y = x * 1 + 0 重复 3000 次后的 x.grad"), x.grad, 1.0)
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '不用递归的拓扑排序（迭代的深度优先搜索）'
 IDEA_ZH = '反向传播需要每个节点都排在它所有父节点之后；用显式的栈做深度优先搜索，就不受 Python 递归深度的限制'
-TEXT_ZH = '你的 backward() 走的是 topo_order，而其中的 visit() 每深入图的一层就调用自己一次。Python 的\n递归大约在 1000 层处停下，而计算图很容易比这更深：5000 个时间步的 RNN，或者把 x = x * w\n循环 5000 次。所以要用你自己的栈代替调用栈：同样的深度优先搜索，每个节点排在它所有父节点之后\n（后序），每个节点一次，根节点最后。\n\n任务：不用递归写出 topo_order(root)。下面的 backward() 是你之前写的，现在走的是这个顺序。'
+TEXT_ZH = (
+    '你的 backward() 走的是 topo_order，而其中的 visit() 每深入图的一层就调用自己一次。Python 的\n'
+    '递归大约在 1000 层处停下，而计算图很容易比这更深：5000 个时间步的 RNN，或者把 x = x * w\n'
+    '循环 5000 次。所以要用你自己的栈代替调用栈：同样的深度优先搜索，每个节点排在它所有父节点之后\n'
+    '（后序），每个节点一次，根节点最后。\n\n任务：不用递归写出 topo_order(root)。下面的 backward() '
+    '是你之前写的，现在走的是这个顺序。'
+)
 HINTS = [
-    ('Replace the call stack by a list you push to and pop from. A node must wait until its parents are done: how can the stack remember to come back to it?',
-     '用一个可以压入、弹出的列表代替调用栈。一个节点要等它的父节点都处理完：栈怎样记得回到它这里？'),
-    ('Push (node, False) pairs. When you pop an unexpanded node you have not visited, mark it visited, push (node, True) back, then push its parents. When you pop (node, True), append it.',
-     '压入 (node, False) 这样的对。弹出一个未展开且未访问过的节点时，标记为已访问，把 (node, True) 压回去，再压入它的父节点。弹出 (node, True) 时，把它加进列表。'),
+    (
+        'Replace the call stack by a list you push to and pop from. A node must wait until its parents '
+        'are done: how can the stack remember to come back to it?',
+        '用一个可以压入、弹出的列表代替调用栈。一个节点要等它的父节点都处理完：栈怎样记得回到它这里？'),
+    (
+        'Push (node, False) pairs. When you pop an unexpanded node you have not visited, mark it visite'
+        'd, push (node, True) back, then push its parents. When you pop (node, True), append it.',
+        '压入 (node, False) 这样的对。弹出一个未展开且未访问过的节点时，标记为已访问，把 (node, True) '
+        '压回去，再压入它的父节点。弹出 (node, True) 时，把它'
+        '加进列表。'),
     (HINT, HINT),
 ]

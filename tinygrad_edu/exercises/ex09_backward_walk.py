@@ -160,15 +160,32 @@ def check(sol: Any) -> None:
             compare(f"gradients on {name}: d root / d wrt[{i}] ({wrt[i]!r})", g, e, hint, rtol=1e-6,
                     atol=atol)
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '反向遍历（按拓扑序的逆序），像 torch.autograd.grad 那样'
-IDEA_ZH = '种子 d(root)/d(root) = 1，按拓扑序逆序走，把每个节点完整的梯度交给它的 backward_fn，结果累加到父节点的梯度上'
-TEXT_ZH = '给定按拓扑序排好的图（每个节点在父节点之后，输出 root 最后），反向模式自动微分一遍就算出每个节点的\nd(root)/d(node)：\n\n  1. d(root)/d(root) = 1.0：种子。\n  2. 按逆序走，这样到达一个节点时，所有用到它的节点都已把贡献传回来：它的梯度已完整。\n  3. 以节点的梯度为参数调用 node.backward_fn：每个父节点得到一个梯度，累加到那个父节点的梯度上（第 8 步！）。\n\n这里像 torch.autograd.grad（而不像 .backward()）那样，梯度放在以 id(node) 为键的字典里，\n只返回你问到的那些 Scalar 的梯度；root 不依赖的 Scalar 梯度为 0.0。\n\n任务：写出 gradients(order, wrt)。'
+IDEA_ZH = ("种子 d(root)/d(root) = 1，按拓扑序逆序走，"
+           "把每个节点完整的梯度交给它的 backward_fn，结果累加到父节点的梯度上")
+TEXT_ZH = (
+    '给定按拓扑序排好的图（每个节点在父节点之后，输出 root 最后），反向模式自动微分一遍就算出每个节点的\n'
+    'd(root)/d(node)：\n\n  1. d(root)/d(root) = 1.0：种子。\n'
+    '  2. 按逆序走，这样到达一个节点时，所有用到它的节点都已把贡献传回来：它的梯度已完整。\n'
+    '  3. 以节点的梯度为参数调用 node.backward_fn：每个父节点得到一个梯度，累加到那个父节点的梯度上（第 8 '
+    '步！）。\n'
+    '\n这里像 torch.autograd.grad（而不像 .backward()）那样，梯度放在以 id(node) 为键的字典里，\n'
+    '只返回你问到的那些 Scalar 的梯度；root 不依赖的 Scalar 梯度为 0.0。\n'
+    '\n任务：写出 gradients(order, wrt)。'
+)
 HINTS = [
-    ('The same walk as your backward(), but the gradients live in a dict keyed by id(node) instead of in the nodes.',
-     '和你的 backward() 是同一种遍历，只是梯度存在以 id(node) 为键的字典里，而不是节点上。'),
-    ('Seed grads[id(order[-1])] = 1.0; walk reversed(order); skip leaves and nodes with no gradient; add each share into grads of the parent (use .get(..., 0.0)); finally read off the wrt nodes.',
-     '种子 grads[id(order[-1])] = 1.0；遍历 reversed(order)；跳过叶子和没有梯度的节点；把每份梯度加进父节点在字典里的值（用 .get(..., 0.0)）；最后取出 wrt 里各节点的梯度。'),
+    (
+        'The same walk as your backward(), but the gradients live in a dict keyed by id(node) instead o'
+        'f in the nodes.',
+        '和你的 backward() 是同一种遍历，只是梯度存在以 id(node) 为键的字典里，而不是节点上。'),
+    (
+        'Seed grads[id(order[-1])] = 1.0; walk reversed(order); skip leaves and nodes with no gradient;'
+        ' add each share into grads of the parent (use .get(..., 0.0)); finally read off the wrt nodes.',
+        '种子 grads[id(order[-1])] = 1.0；遍历 reversed(order)；跳过叶子和没有梯度的节点；'
+        '把每份梯度加进父节点在字典里的值（用 .get(..., 0.0'
+        ')）；最后取出 wrt 里各节点的梯度。'),
     (HINT, HINT),
 ]

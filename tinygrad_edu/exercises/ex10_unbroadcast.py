@@ -127,15 +127,31 @@ def check(sol: Any) -> None:
                     if np.shape(g) != shape else "dL/da = grad * b and dL/db = grad * a, unbroadcast.")
             compare(f"{what}: {name}", g, e, hint)
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '广播与反广播'
-IDEA_ZH = '被广播的操作数被用了很多次，所以它的梯度是各份拷贝之和：把前面多出的轴求和掉，大小为 1 的轴用 keepdims=True 求和'
-TEXT_ZH = 'numpy 的广播把操作数拉伸到一个共同的形状。形状从右边对齐；缺的前导轴补上；大小为 1 的轴重复以匹配：\n\n    a: (3,)   + b: (2, 3)  ->  (2, 3)     a 对 2 行中的每一行重复使用\n    a: (2, 1) * b: (2, 3)  ->  (2, 3)     a 的那一列被重复使用 3 次\n\n被广播的操作数被用了很多次，所以（第 8 步！）它的梯度是所有拷贝梯度之和。反向时梯度以广播后的形状到达，\n必须求和回输入的形状：1. 对广播加在前面的轴求和；2. 对输入中大小为 1 的轴用 keepdims=True 求和。\n\n任务：\n  1. unbroadcast(grad, shape)：把 grad 恰好求和回 shape。\n  2. mul_backward(a, b, grad)：可广播的数组 a、b 的 a * b 的梯度，各自是输入的形状。'
+IDEA_ZH = ("被广播的操作数被用了很多次，所以它的梯度是各份拷贝之和：把前面多出的轴求和掉，"
+           "大小为 1 的轴用 keepdims=True 求和")
+TEXT_ZH = (
+    'numpy 的广播把操作数拉伸到一个共同的形状。形状从右边对齐；缺的前导轴补上；大小为 1 的轴重复以匹配：\n'
+    '\n    a: (3,)   + b: (2, 3)  ->  (2, 3)     a 对 2 行中的每一行重复使用\n'
+    '    a: (2, 1) * b: (2, 3)  ->  (2, 3)     a 的那一列被重复使用 3 次\n'
+    '\n被广播的操作数被用了很多次，所以（第 8 步！）它的梯度是所有拷贝梯度之和。'
+    '反向时梯度以广播后的形状到达，\n'
+    '必须求和回输入的形状：1. 对广播加在前面的轴求和；2. 对输入中大小为 1 的轴用 keepdims=True 求和。\n'
+    '\n任务：\n  1. unbroadcast(grad, shape)：把 grad 恰好求和回 shape。\n'
+    '  2. mul_backward(a, b, grad)：可广播的数组 a、b 的 a * b 的梯度，各自是输入的形状。'
+)
 HINTS = [
-    ('Each input element was copied to many places of the result; its gradient is the sum over those places. Which axes hold the copies?',
-     '输入的每个元素都被复制到结果的许多位置；它的梯度是这些位置之和。哪些轴上是拷贝？'),
-    ('Two kinds of axes: extra ones in front (sum them away with axis=0 while grad has too many), and axes where the input has size 1 (sum them with keepdims=True).',
-     '两种轴：前面多出来的轴（grad 轴数过多时就用 axis=0 求和掉），以及输入大小为 1 的轴（用 keepdims=True 求和）。'),
+    (
+        'Each input element was copied to many places of the result; its gradient is the sum over those'
+        ' places. Which axes hold the copies?',
+        '输入的每个元素都被复制到结果的许多位置；它的梯度是这些位置之和。哪些轴上是拷贝？'),
+    (
+        'Two kinds of axes: extra ones in front (sum them away with axis=0 while grad has too many), an'
+        'd axes where the input has size 1 (sum them with keepdims=True).',
+        '两种轴：前面多出来的轴（grad 轴数过多时就用 axis=0 求和掉），以及输入大小为 1 的轴（用 '
+        'keepdims=True 求和）。'),
     (HINT, HINT),
 ]

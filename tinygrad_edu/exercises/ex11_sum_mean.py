@@ -131,15 +131,26 @@ def check(sol: Any) -> None:
                 hint = f"the gradient must have x's shape {shape}: broadcast grad to it."
             compare(what, got, expected / n, hint)
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = 'sum 和 mean 的反向'
 IDEA_ZH = '把梯度沿被求和的轴复制回去（先把那根轴补回来）；平均还要除以 n'
-TEXT_ZH = '求和时每个元素只被加了一次，所以它得到的梯度就是它所在的那个和的梯度：把 grad 沿被求和的轴复制回输入的形状。\n如果求和时没有 keepdims，那根轴已经消失了：先用 np.expand_dims 把它补回来，再广播。平均是和除以 n，\n所以梯度也除以 n。\n\n任务：写出 sum_backward 和 mean_backward。'
+TEXT_ZH = (
+    '求和时每个元素只被加了一次，所以它得到的梯度就是它所在的那个和的梯度：把 grad '
+    '沿被求和的轴复制回输入的形状。\n'
+    '如果求和时没有 keepdims，那根轴已经消失了：先用 np.expand_dims 把它补回来，再广播。平均是和除以 n，\n'
+    '所以梯度也除以 n。\n\n任务：写出 sum_backward 和 mean_backward。'
+)
 HINTS = [
-    ('A sum adds each element once: every element gets the gradient of the sum it went into. What happened to the summed axis?',
-     '求和时每个元素加了一次：每个元素得到它所在那个和的梯度。被求和的那根轴怎么样了？'),
-    ("If keepdims was False, put the axis back with np.expand_dims; then np.broadcast_to the input's shape. For the mean divide by the number of elements summed.",
-     '如果 keepdims 是 False，用 np.expand_dims 把轴补回来；再 np.broadcast_to 到输入的形状。平均要再除以参与求和的元素个数。'),
+    (
+        'A sum adds each element once: every element gets the gradient of the sum it went into. What ha'
+        'ppened to the summed axis?',
+        '求和时每个元素加了一次：每个元素得到它所在那个和的梯度。被求和的那根轴怎么样了？'),
+    (
+        "If keepdims was False, put the axis back with np.expand_dims; then np.broadcast_to the input's"
+        ' shape. For the mean divide by the number of elements summed.',
+        '如果 keepdims 是 False，用 np.expand_dims 把轴补回来；再 np.broadcast_to 到输入的形状。'
+        '平均要再除以参与求和的元素个数。'),
     (HINT, HINT),
 ]

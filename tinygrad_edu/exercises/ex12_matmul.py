@@ -89,15 +89,28 @@ def check(sol: Any) -> None:
         compare(f"{what}: dL/dA", ga, dA, hint_a)
         compare(f"{what}: dL/dB", gb, dB, hint_b)
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '矩阵乘法的反向'
 IDEA_ZH = 'grad @ B.T 和 A.T @ grad：形状告诉你转置放在哪里'
-TEXT_ZH = 'C = A @ B，A 是 (n, k)，B 是 (k, m)，C 是 (n, m)。给定 grad = dL/dC（形状 (n, m)）：\n\n    dL/dA = grad @ B.T     (n, m) @ (m, k) -> (n, k)\n    dL/dB = A.T @ grad     (k, n) @ (n, m) -> (k, m)\n\n记不住公式时，就让形状对上：每个梯度都必须是它输入的形状。\n\n任务：写出 matmul_backward(A, B, grad)。'
+TEXT_ZH = (
+    'C = A @ B，A 是 (n, k)，B 是 (k, m)，C 是 (n, m)。给定 grad = dL/dC（形状 (n, m)）：\n'
+    '\n    dL/dA = grad @ B.T     (n, m) @ (m, k) -> (n, k)\n'
+    '    dL/dB = A.T @ grad     (k, n) @ (n, m) -> (k, m)\n'
+    '\n记不住公式时，就让形状对上：每个梯度都必须是它输入的形状。\n'
+    '\n任务：写出 matmul_backward(A, B, grad)。'
+)
 HINTS = [
-    ("Each gradient has its input's shape. Which products of grad, A and B (maybe transposed) give those shapes?",
-     '每个梯度都和它的输入同形状。grad、A、B（也许要转置）的哪种乘积能得到这些形状？'),
-    ('dL/dA is (n, k): grad is (n, m), so multiply by something (m, k): B transposed. dL/dB is (k, m): something (k, n), which is A transposed, times grad.',
-     'dL/dA 是 (n, k)：grad 是 (n, m)，所以要乘一个 (m, k) 的东西：B 的转置。dL/dB 是 (k, m)：一个 (k, n) 的东西，也就是 A 的转置，乘以 grad。'),
+    (
+        "Each gradient has its input's shape. Which products of grad, A and B (maybe transposed) give t"
+        'hose shapes?',
+        '每个梯度都和它的输入同形状。grad、A、B（也许要转置）的哪种乘积能得到这些形状？'),
+    (
+        'dL/dA is (n, k): grad is (n, m), so multiply by something (m, k): B transposed. dL/dB is (k, m'
+        '): something (k, n), which is A transposed, times grad.',
+        'dL/dA 是 (n, k)：grad 是 (n, m)，所以要乘一个 (m, k) 的东西：B 的转置。dL/dB 是 (k, m)：一个 (k, '
+        'n) 的东西，也就是 A 的转置，乘以'
+        ' grad。'),
     (HINT, HINT),
 ]

@@ -124,15 +124,36 @@ def check(sol: Any) -> None:
                 elif buf_mine is not None:
                     raise CheckError(f"{what}: with momentum 0 there is no buffer: return None as buf.")
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '带动量的 SGD，按 PyTorch 的公式'
-IDEA_ZH = 'g = grad + weight_decay * p；第一步 buf = g，之后 momentum * buf + (1 - dampening) * g；用 buf 更新，nesterov 时用 g + momentum * buf'
-TEXT_ZH = '普通梯度下降逆着梯度走：p = p - lr * grad。动量保留一个持续的“速度” buf，让一致的方向加速、震荡相互抵消。\nPyTorch 对一个参数的公式：\n\n    g = grad + weight_decay * p            # L2 惩罚，加到梯度上\n    if momentum != 0:\n        第一步：  buf = g                   # 就是 g：这里没有 dampening\n        以后：    buf = momentum * buf + (1 - dampening) * g\n        nesterov：g = g + momentum * buf   # 往前看一步\n        否则：    g = buf\n    p = p - lr * g\n\n任务：写出 sgd_step。第一步时 buf 是 None；返回新的参数和新的 buf（momentum 为 0 时 buf 为 None）。'
+IDEA_ZH = (
+    'g = grad + weight_decay * p；第一步 buf = g，之后 momentum * buf + (1 - dampening) * g；用 buf '
+    '更新，nesterov '
+    '时用 g + momentum * buf'
+)
+TEXT_ZH = (
+    '普通梯度下降逆着梯度走：p = p - lr * grad。动量保留一个持续的“速度” buf，让一致的方向加速、'
+    '震荡相互抵消。\n'
+    'PyTorch 对一个参数的公式：\n\n    g = grad + weight_decay * p            # L2 惩罚，加到梯度上\n'
+    '    if momentum != 0:\n        第一步：  buf = g                   # 就是 g：这里没有 dampening\n'
+    '        以后：    buf = momentum * buf + (1 - dampening) * g\n'
+    '        nesterov：g = g + momentum * buf   # 往前看一步\n'
+    '        否则：    g = buf\n    p = p - lr * g\n'
+    '\n任务：写出 sgd_step。第一步时 buf 是 None；返回新的参数和新的 buf（momentum 为 0 时 buf 为 None）。'
+)
 HINTS = [
-    ("Follow PyTorch's formula in the docstring line by line; the traps are the first step and the order of weight decay and momentum.",
-     '照着文档字符串里 PyTorch 的公式一行一行写；陷阱在第一步，以及权重衰减和动量的先后顺序。'),
-    ('Add weight_decay * param to grad first. With momentum: on the first step (buf is None) buf is a copy of g; later it is momentum * buf + (1 - dampening) * g. Then step with buf, or with g + momentum * buf for nesterov.',
-     '先把 weight_decay * param 加到 grad 上。有动量时：第一步（buf 为 None）buf 是 g 的拷贝；以后是 momentum * buf + (1 - dampening) * g。然后用 buf 更新，nesterov 时用 g + momentum * buf。'),
+    (
+        "Follow PyTorch's formula in the docstring line by line; the traps are the first step and the o"
+        'rder of weight decay and momentum.',
+        '照着文档字符串里 PyTorch 的公式一行一行写；陷阱在第一步，以及权重衰减和动量的先后顺序。'),
+    (
+        'Add weight_decay * param to grad first. With momentum: on the first step (buf is None) buf is '
+        'a copy of g; later it is momentum * buf + (1 - dampening) * g. Then step with buf, or with g +'
+        ' momentum * buf for nesterov.',
+        '先把 weight_decay * param 加到 grad 上。有动量时：第一步（buf 为 None）buf 是 g 的拷贝；以后是 '
+        'momentum * buf + (1 - da'
+        'mpening) * g。然后用 buf 更新，nesterov 时用 g + momentum * buf。'),
     (HINT, HINT),
 ]

@@ -125,15 +125,34 @@ def check(sol: Any) -> None:
     except Exception as err:  # reported with the op's name instead of a traceback
         raise CheckError(f"check_op(SiLU.apply) raised {type(err).__name__}: {err}") from None
 
+
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
 TITLE_ZH = '自定义算子，用 check_op 验证'
-IDEA_ZH = '算子就是 numpy 上的前向，加上一个把上游梯度乘以局部导数的反向；check_op 再在多种形状上把它与中心差分比较'
-TEXT_ZH = "现在来看真正的库。一个算子是一个 Function：forward 在 numpy 数组上计算，backward 应用链式法则\n（指南见 docs/extending.md）。你的 Value 运算就是同一个思想。\n\nSiLU（也叫 swish）用在许多现代网络里：\n\n    silu(x)  = x * sigmoid(x),        sigmoid(x) = 1 / (1 + exp(-x))\n    silu'(x) = sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))\n\n检查程序运行 tinygrad_edu.testing.check_op(SiLU.apply, ...)，需要 dev 依赖：pip install -e '.[dev]'。\n这里只允许从 tinygrad_edu 导入 Function：SiLU 要你自己写。\n\n任务：填写 forward 和 backward。"
+IDEA_ZH = ('算子就是 numpy 上的前向，加上一个把上游梯度乘以局部导数的反向；'
+           'check_op 再在多种形状上把它与中心差分比较')
+TEXT_ZH = (
+    '现在来看真正的库。一个算子是一个 Function：forward 在 numpy 数组上计算，backward 应用链式法则\n'
+    '（指南见 docs/extending.md）。你的 Value 运算就是同一个思想。\n'
+    '\nSiLU（也叫 swish）用在许多现代网络里：\n\n    silu(x)  = x * sigmoid(x),        sigmoid(x) = 1 / '
+    '(1 + exp(-x))'
+    "\n    silu'(x) = sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))\n"
+    "\n检查程序运行 tinygrad_edu.testing.check_op(SiLU.apply, ...)，需要 dev 依赖：pip install -e "
+    "'.[dev]'。\n"
+    '这里只允许从 tinygrad_edu 导入 Function：SiLU 要你自己写。\n'
+    '\n任务：填写 forward 和 backward。'
+)
 HINTS = [
-    ("forward computes on numpy and saves what backward needs; backward multiplies the upstream gradient by silu'(x), from the product rule.",
-     "forward 在 numpy 上计算，并保存 backward 需要的东西；backward 把上游梯度乘以由乘积法则得到的 silu'(x)。"),
-    ('forward: ctx.save_for_backward(x), then x times sigmoid(x) with np.exp. backward: read x back from ctx.saved_values, compute s = sigmoid(x), and return grad times (s + x * s * (1 - s)).',
-     'forward：ctx.save_for_backward(x)，然后用 np.exp 算 x 乘以 sigmoid(x)。backward：从 ctx.saved_values 取回 x，算出 s = sigmoid(x)，返回 grad 乘以 (s + x * s * (1 - s))。'),
+    (
+        'forward computes on numpy and saves what backward needs; backward multiplies the upstream grad'
+        "ient by silu'(x), from the product rule.",
+        "forward 在 numpy 上计算，并保存 backward 需要的东西；backward 把上游梯度乘以由乘积法则得到的 "
+        "silu'(x)。"),
+    (
+        'forward: ctx.save_for_backward(x), then x times sigmoid(x) with np.exp. backward: read x back '
+        'from ctx.saved_values, compute s = sigmoid(x), and return grad times (s + x * s * (1 - s)).',
+        'forward：ctx.save_for_backward(x)，然后用 np.exp 算 x 乘以 sigmoid(x)。backward：从 '
+        'ctx.saved_values 取回 x'
+        '，算出 s = sigmoid(x)，返回 grad 乘以 (s + x * s * (1 - s))。'),
     (HINT, HINT),
 ]

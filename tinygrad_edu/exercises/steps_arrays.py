@@ -139,16 +139,19 @@ def _check_sum_mean(sol: Any) -> None:
     w = rng.uniform(-2, 2, (3, 4))
     tip = T("a.grad = a.grad + sum_backward(out.grad, a.data.shape, axis, keepdims): each element of a "
             "was added once, so it gets the gradient of the sum it went into.",
-            "a.grad = a.grad + sum_backward(out.grad, a.data.shape, axis, keepdims)：a 的每个元素只被加了一次，"
+            "a.grad = a.grad + sum_backward(out.grad, a.data.shape, axis, keepdims)：a "
+            "的每个元素只被加了一次，"
             "所以它得到它所在那个和的梯度。")
     mtip = T("mean = sum * (1 / n), n the number of elements summed (all of them when axis is None).",
              "mean = sum * (1 / n)，n 是参与求和的元素个数（axis 为 None 时是全部元素）。")
     for desc, fn, t in (("(a * w).sum()", lambda a, w: (a * w).sum(), tip),
                         ("(a * w).sum(axis=1) * [1, 2, 3]",
                          lambda a, w: (a * w).sum(1) * np.array([1.0, 2.0, 3.0]), tip),
-                        ("(a * w).sum(axis=0, keepdims=True) * a", lambda a, w: (a * w).sum(0, True) * a, tip),
+                        ("(a * w).sum(axis=0, keepdims=True) * "
+                         "a", lambda a, w: (a * w).sum(0, True) * a, tip),
                         ("(a * w).mean()", lambda a, w: (a * w).mean(), mtip),
-                        ("(a * w).mean(axis=1, keepdims=True) * a", lambda a, w: (a * w).mean(1, True) * a, mtip)):
+                        ("(a * w).mean(axis=1, keepdims=True) * "
+                         "a", lambda a, w: (a * w).mean(1, True) * a, mtip)):
         check_expr(sol, desc, _numpy_kw(fn), [x, w], t, names="aw")
 
 
@@ -220,7 +223,8 @@ def _check_matmul(sol: Any) -> None:
     for sa, sb in (((2, 3), (3, 4)), ((5, 2), (2, 1)), ((1, 3), (3, 3))):
         check_expr(sol, f"a @ b, shapes {sa} and {sb}", lambda a, b: a @ b,
                    [rng.uniform(-1, 1, sa), rng.uniform(-1, 1, sb)], tip)
-    check_expr(sol, "((x @ w + b).relu() * x @ w).mean()", lambda x, w, b: ((x @ w + b).relu() * x @ w).mean(),
+    check_expr(sol, "((x @ w + b).relu() * x @ "
+                    "w).mean()", lambda x, w, b: ((x @ w + b).relu() * x @ w).mean(),
                [rng.uniform(-1, 1, (4, 3)), rng.uniform(-1, 1, (3, 3)), rng.uniform(-1, 1, 3)], tip,
                names="xwb")
 

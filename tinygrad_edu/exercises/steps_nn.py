@@ -79,8 +79,10 @@ def _check_module(sol: Any) -> None:
         raise CheckError(T(f"parameters() of a Module holding a Linear, a Value and a list of two Linears "
                            f"should list {len(want)} Values in attribute order, received {len(got)}: look "
                            f"into sub-Modules and into lists too.",
-                           f"一个含有一个 Linear、一个 Value 和两个 Linear 组成的列表的 Module，其 parameters() "
-                           f"应按属性顺序列出 {len(want)} 个 Value，得到的是 {len(got)} 个：子 Module 和列表里"
+                           f"一个含有一个 Linear、一个 Value 和两个 Linear 组成的列表的 Module，其 "
+                           f"parameters() "
+                           f"应按属性顺序列出 {len(want)} 个 Value，得到的是 {len(got)} 个：子 Module "
+                           f"和列表里"
                            f"也要找。"))
     rng = np.random.default_rng(2024)
     x = rng.uniform(-1, 1, (5, 3))
@@ -185,7 +187,8 @@ def _check_mlp(sol: Any) -> None:
     params = call("MLP(2, [16, 16, 1]).parameters()", model.parameters)
     if len(params) != 6:
         raise CheckError(T(f"MLP(2, [16, 16, 1]) should have 6 parameters (a weight and a bias per layer), "
-                           f"received {len(params)}", f"MLP(2, [16, 16, 1]) 应有 6 个参数（每层一个权重、一个偏置），"
+                           f"received {len(params)}", f"MLP(2, [16, 16, 1]) 应有 6 "
+                                                      f"个参数（每层一个权重、一个偏置），"
                            f"得到的是 {len(params)} 个"))
     for p in params:
         p.data = rng.uniform(-1, 1, p.data.shape)
@@ -264,13 +267,16 @@ def _check_sgd(sol: Any) -> None:
             p.grad = g.copy()
         call("opt.step()", opt.step)
         for i, (p, b, g) in enumerate(zip(ps, before, grads)):
-            tip = (T("step the OTHER way: p.data - lr * p.grad (downhill).", "方向反了：p.data - lr * p.grad（下山）。")
+            tip = (T("step the OTHER way: p.data - lr * p.grad (downhill).", "方向反了：p.data - lr * "
+                                                                             "p.grad（下山）。")
                    if matches(p.data, b + 0.1 * g) else T("p.data = p.data - self.lr * p.grad",
                                                           "p.data = p.data - self.lr * p.grad"))
-            compare(T(f"parameter {i} after step {k + 1}", f"第 {k + 1} 步后的第 {i} 个参数"), p.data, b - 0.1 * g, tip)
+            compare(T(f"parameter {i} after step {k + 1}", f"第 {k + 1} 步后的第 {i} "
+                                                           f"个参数"), p.data, b - 0.1 * g, tip)
         call("opt.zero_grad()", opt.zero_grad)
         for i, p in enumerate(ps):
-            compare(T(f"parameter {i}'s grad after zero_grad()", f"zero_grad() 后第 {i} 个参数的梯度"), p.grad,
+            compare(T(f"parameter {i}'s grad after zero_grad()", f"zero_grad() 后第 {i} "
+                                                                 f"个参数的梯度"), p.grad,
                     np.zeros(p.data.shape), T("set every p.grad to zeros of p's shape.",
                                               "把每个 p.grad 设成与 p 同形状的零。"))
 
@@ -292,7 +298,8 @@ SGD = Step(
      "TODO: step": "for p in self.params:\n    p.data = p.data - self.lr * p.grad"},
     [("Which way is downhill, and how far does one step go?", "哪边是下坡，一步走多远？"),
      ("zero_grad: every p.grad becomes zeros of p's shape. step: every p.data moves by lr times p.grad, "
-      "against the gradient.", "zero_grad：每个 p.grad 变成与 p 同形状的零。step：每个 p.data 逆着梯度挪 lr 乘以 p.grad。"),
+      "against the gradient.", "zero_grad：每个 p.grad 变成与 p 同形状的零。step：每个 p.data 逆着梯度挪 "
+                               "lr 乘以 p.grad。"),
      ("zero_grad: for p in self.params: p.grad = np.zeros_like(p.data)\n"
       "step:      for p in self.params: p.data = p.data - self.lr * p.grad",
       "zero_grad：for p in self.params: p.grad = np.zeros_like(p.data)\n"
@@ -347,8 +354,10 @@ def _check_momentum(sol: Any) -> None:
             call("opt.step()", opt.step)
             ref.step()
             for i, (p, t) in enumerate(zip(ps, ts)):
-                compare(T(f"SGD({settings}): parameter {i} after step {k + 1} (against tinygrad_edu.optim.SGD)",
-                          f"SGD({settings})：第 {k + 1} 步后的第 {i} 个参数（与 tinygrad_edu.optim.SGD 比较）"),
+                compare(T(f"SGD({settings}): parameter {i} after step {k + 1} (against "
+                          f"tinygrad_edu.optim.SGD)",
+                          f"SGD({settings})：第 {k + 1} 步后的第 {i} 个参数（与 tinygrad_edu.optim.SGD "
+                          f"比较）"),
                         p.data, t.detach().numpy(),
                         T("each parameter keeps its OWN buffer between steps: p.data, self.bufs[i] = "
                           "sgd_step(p.data, p.grad, self.bufs[i], ...).",
@@ -360,7 +369,8 @@ MOMENTUM = Step(
     "sgd_momentum_optimizer", ("An optimizer with momentum", "带动量的优化器"),
     ("momentum is state: each parameter keeps its own buffer from one step to the next, and your sgd_step "
      "turns (param, grad, buffer) into the new pair",
-     "动量是状态：每个参数在一步和下一步之间保留自己的缓冲，你的 sgd_step 把（参数，梯度，缓冲）变成新的一对"),
+     "动量是状态：每个参数在一步和下一步之间保留自己的缓冲，你的 sgd_step 把（参数，梯度，"
+     "缓冲）变成新的一对"),
     ("Your sgd_step (step 27) does PyTorch's SGD for one array. An optimizer\n"
      "needs it for every parameter, with one momentum buffer per parameter\n"
      "kept between steps (None before the first).\n\n"
@@ -370,7 +380,8 @@ MOMENTUM = Step(
      "任务：用你的 sgd_step 写出 SGD.step。"),
     MOMENTUM_BODY,
     {"TODO: step": "for i, p in enumerate(self.params):\n"
-                   "    p.data, self.bufs[i] = sgd_step(p.data, p.grad, self.bufs[i], self.lr, self.momentum,\n"
+                   "    p.data, self.bufs[i] = sgd_step(p.data, p.grad, self.bufs[i], self.lr, "
+                   "self.momentum,\n"
                    "                                    self.dampening, self.weight_decay, self.nesterov)"},
     [("The maths is done; the optimizer's job is to remember each parameter's buffer between calls.",
       "数学部分已经写好了；优化器的任务是在各次调用之间记住每个参数的缓冲。"),
@@ -378,8 +389,10 @@ MOMENTUM = Step(
       "results back (p.data and self.bufs[i]).",
       "对每个下标 i：用 p.data、p.grad、self.bufs[i] 和各项设置调用 sgd_step，把两个结果都存回去"
       "（p.data 和 self.bufs[i]）。"),
-     ("for i, p in enumerate(self.params):\n    p.data, self.bufs[i] = sgd_step(p.data, p.grad, self.bufs[i], "
+     ("for i, p in enumerate(self.params):\n    p.data, self.bufs[i] = sgd_step(p.data, p.grad, "
+      "self.bufs[i], "
       "self.lr,\n        self.momentum, self.dampening, self.weight_decay, self.nesterov)",
-      "for i, p in enumerate(self.params):\n    p.data, self.bufs[i] = sgd_step(p.data, p.grad, self.bufs[i], "
+      "for i, p in enumerate(self.params):\n    p.data, self.bufs[i] = sgd_step(p.data, p.grad, "
+      "self.bufs[i], "
       "self.lr,\n        self.momentum, self.dampening, self.weight_decay, self.nesterov)")],
     _check_momentum, needs=("sgd", "sgd_momentum"))

@@ -76,7 +76,8 @@ def _check_pow(sol: Any) -> None:
                                                      "k * a ** (k - 1).",
                                                      "幂法则前面有因子 k：k * a ** (k - 1)。")),
                 (lambda x, k=k: 1.5 * k * x ** k, ("the exponent drops by one: k * a ** (k - 1), not "
-                                                   "k * a ** k.", "指数要减一：k * a ** (k - 1)，不是 k * a ** k。")),
+                                                   "k * a ** k.", "指数要减一：k * a ** (k - 1)，不是 k * "
+                                                                  "a ** k。")),
                 (lambda x, k=k: k * x ** (k - 1), ("multiply by out.grad (the chain rule).",
                                                    "要乘以 out.grad（链式法则）。"))],
                ("d(a**k)/da = k * a ** (k - 1), times out.grad, added into a.grad.",
@@ -160,7 +161,8 @@ def _check_arith(sol: Any) -> None:
             ("a - b", lambda: a - b, 5.0, ("a - b = a + (-b)", "a - b = a + (-b)")),
             ("10 - a", lambda: 10 - a, 7.0, ("10 - a calls rsub(a, 10): the result is b - a, with "
                                              "b = 10 (the order is swapped).",
-                                             "10 - a 调用的是 rsub(a, 10)：结果是 b - a，其中 b = 10（顺序反过来）。")),
+                                             "10 - a 调用的是 rsub(a, 10)：结果是 b - a，其中 b = "
+                                             "10（顺序反过来）。")),
             ("a / b", lambda: a / b, -1.5, ("a / b = a * b ** -1", "a / b = a * b ** -1")),
             ("6 / a", lambda: 6 / a, 2.0, ("6 / a calls rdiv(a, 6): b / a = b * a ** -1 with b = 6.",
                                            "6 / a 调用的是 rdiv(a, 6)：b / a = b * a ** -1，其中 b = 6。"))):
@@ -202,7 +204,8 @@ ARITH = Step(
       "已经有的哪些运算能拼出减法？除法呢？这里不需要写反向。"),
      ("Negation is a product with -1; subtraction adds a negation; division multiplies by a power -1. For "
       "rsub and rdiv, b is on the LEFT: wrap it with as_value.",
-      "取负就是乘以 -1；减法是加上一个取负；除法是乘以 -1 次幂。rsub 和 rdiv 里 b 在左边：用 as_value 包起来。"),
+      "取负就是乘以 -1；减法是加上一个取负；除法是乘以 -1 次幂。rsub 和 rdiv 里 b 在左边：用 as_value "
+      "包起来。"),
      ("neg: return a * -1\nsub: return a + (-as_value(b))\nrsub: return as_value(b) + (-a)\n"
       "div: return a * as_value(b) ** -1\nrdiv: return as_value(b) * a ** -1",
       "neg：return a * -1\nsub：return a + (-as_value(b))\nrsub：return as_value(b) + (-a)\n"
@@ -215,7 +218,8 @@ ARITH = Step(
 def _check_exp_log(sol: Any) -> None:
     owned(sol, "exp", "log")
     _local(sol, "exp", lambda a: a.exp(), [0.5, -1.2], np.exp,
-           [(lambda x: np.exp(x), ("multiply by out.grad (the chain rule).", "要乘以 out.grad（链式法则）。"))],
+           [(lambda x: np.exp(x), ("multiply by out.grad (the chain "
+                                   "rule).", "要乘以 out.grad（链式法则）。"))],
            ("d exp(a)/da = exp(a), which is out.data: a.grad = a.grad + out.data * out.grad.",
             "d exp(a)/da = exp(a)，也就是 out.data：a.grad = a.grad + out.data * out.grad。"))
     _local(sol, "log", lambda a: a.log(), [0.5, 2.5], lambda x: 1 / x,
@@ -261,7 +265,8 @@ def _check_tanh_relu(sol: Any) -> None:
                                           "要用输出 t = out.data：1 - t**2，而不是 1 - a**2。")),
             (lambda x: 1 - np.tanh(x) ** 2, ("multiply by out.grad (the chain rule).",
                                              "要乘以 out.grad（链式法则）。"))],
-           ("d tanh(a)/da = 1 - tanh(a)**2 = 1 - out.data**2.", "d tanh(a)/da = 1 - tanh(a)**2 = 1 - out.data**2。"))
+           ("d tanh(a)/da = 1 - tanh(a)**2 = 1 - out.data**2.", "d tanh(a)/da = 1 - tanh(a)**2 = 1 - "
+                                                                "out.data**2。"))
     _local(sol, "relu", lambda a: a.relu(), [0.7, -0.4, 2.0, -3.0], lambda x: float(x > 0),
            [(lambda x: 1.5, ("a negative input was zeroed in the forward: its gradient is 0 too.",
                              "前向里负的输入被置零了：它的梯度也是 0。"))],
@@ -292,6 +297,8 @@ TANH_RELU = Step(
       "input through?", "tanh 的导数像 exp 一样用输出来写。relu：前向在哪些地方让输入通过了？"),
      ("tanh: 1 - out.data ** 2. relu: the mask (a.data > 0), which is True/False, times out.grad.",
       "tanh：1 - out.data ** 2。relu：掩码 (a.data > 0)（True/False）乘以 out.grad。"),
-     ("tanh: a.grad = a.grad + (1 - out.data ** 2) * out.grad\nrelu: a.grad = a.grad + (a.data > 0) * out.grad",
-      "tanh：a.grad = a.grad + (1 - out.data ** 2) * out.grad\nrelu：a.grad = a.grad + (a.data > 0) * out.grad")],
+     ("tanh: a.grad = a.grad + (1 - out.data ** 2) * out.grad\nrelu: a.grad = a.grad + (a.data > 0) * "
+      "out.grad",
+      "tanh：a.grad = a.grad + (1 - out.data ** 2) * out.grad\nrelu：a.grad = a.grad + (a.data > 0) * "
+      "out.grad")],
     _check_tanh_relu, needs=("value_exp_log",))

@@ -53,7 +53,7 @@ def seed001_expected() -> tuple:
     Y = [2 * x**2 + 3 * x + 4 for x in X]
     w = [tg.tensor(v, requires_grad=True) for v in (1.0, 0.0, -1.0)]
     losses = []
-    for epoch in range(1000):
+    for _ in range(1000):
         total = 0.0
         for x, y in zip(X, Y):
             loss = (w[0] * x**2 + w[1] * x + w[2] - y) ** 2
@@ -66,7 +66,7 @@ def seed001_expected() -> tuple:
         losses.append(total / len(X))
         if losses[-1] < 0.0001:
             break
-    return epoch + 1, w[0].item(), w[1].item(), w[2].item(), tuple(losses)
+    return len(losses), w[0].item(), w[1].item(), w[2].item(), tuple(losses)
 
 
 def _check_seed001(sol: Any) -> None:
@@ -87,11 +87,14 @@ def _check_seed001(sol: Any) -> None:
     if len(g_losses) > 1 and g_losses[1] > 1.5 * g_losses[0]:
         tip = T("the loss grows: are the gradients cleared before each backward (zero_grad)? ",
                 "损失在变大：每次 backward 之前清零梯度了吗（zero_grad）？") + tip
-    compare(T("the number of epochs (tinygrad_edu stops after 50)", "训练轮数（tinygrad_edu 在 50 轮后停下）"),
+    compare(T("the number of epochs (tinygrad_edu stops after 50)", "训练轮数（tinygrad_edu 在 50 "
+                                                                    "轮后停下）"),
             g_epochs, epochs, tip)
-    compare(T("the mean loss of every epoch", "每一轮的平均损失"), list(g_losses), list(losses), tip, rtol=1e-9)
+    compare(T("the mean loss of every "
+              "epoch", "每一轮的平均损失"), list(g_losses), list(losses), tip, rtol=1e-9)
     for name, g, w in (("w1", g1, w1), ("w2", g2, w2), ("w3", g3, w3)):
-        compare(T(f"{name} after training (tinygrad_edu: {w:.12g})", f"训练后的 {name}（tinygrad_edu：{w:.12g}）"),
+        compare(T(f"{name} after training (tinygrad_edu: {w:.12g})", f"训练后的 {name}（tinygrad_edu："
+                                                                     f"{w:.12g}）"),
                 g, w, tip, rtol=1e-9)
 
 
@@ -226,9 +229,11 @@ def _check_moons(sol: Any) -> None:
         raise CheckError(T(f"train should return (losses, accuracies), received {got!r}",
                            f"train 应该返回 (losses, accuracies)，得到的是 {got!r}"))
     losses, accs = got
-    ltip = T("loss = (1 - y * scores).relu().mean() + alpha * sum((p * p).sum() for p in model.parameters()); "
+    ltip = T("loss = (1 - y * scores).relu().mean() + alpha * sum((p * p).sum() for p in "
+             "model.parameters()); "
              "accuracy = np.mean((y > 0) == (scores.data > 0)).",
-             "loss = (1 - y * scores).relu().mean() + alpha * sum((p * p).sum() for p in model.parameters())；"
+             "loss = (1 - y * scores).relu().mean() + alpha * sum((p * p).sum() for p in "
+             "model.parameters())；"
              "accuracy = np.mean((y > 0) == (scores.data > 0))。")
     compare(T("the loss of step 0 (before any update)", "第 0 步的损失（还没有任何更新）"),
             list(losses)[:1], list(want_losses[:1]), ltip, rtol=1e-9)
@@ -237,7 +242,8 @@ def _check_moons(sol: Any) -> None:
              "每一步：opt.lr = 1.0 - 0.9 * k / 100；opt.zero_grad()；loss.backward()；opt.step()。")
     compare(T("the losses of the 100 steps (against tinygrad_edu)", "100 步的损失（与 tinygrad_edu 比较）"),
             list(losses), list(want_losses), stip, rtol=1e-7, atol=1e-9)
-    compare(T("the accuracies of the 100 steps (against tinygrad_edu)", "100 步的准确率（与 tinygrad_edu 比较）"),
+    compare(T("the accuracies of the 100 steps (against tinygrad_edu)", "100 步的准确率（与 tinygrad_edu "
+                                                                        "比较）"),
             list(accs), list(want_accs), stip)
 
 

@@ -183,7 +183,7 @@ def _check_add_mul(sol: Any) -> None:
         a, b = V(av), V(bv)
         ga, gb = local_grads("a * b", a * b, g, (a, b))
         if matches(ga, av * g) and matches(gb, bv * g):
-            tip = T(f"d(a*b)/da should be b; your backward gives a (did you swap the operands?)",
+            tip = T("d(a*b)/da should be b; your backward gives a (did you swap the operands?)",
                     "d(a*b)/da 应该是 b；你的反向给出的是 a（是不是把两个操作数弄反了？）")
         elif matches(ga, bv) and matches(gb, av):
             tip = T("multiply by out.grad: the chain rule says local derivative TIMES the upstream "
