@@ -77,7 +77,7 @@ def test_dtype_names_and_queries():
             T.iinfo(T.uint8).max, T.iinfo(T.int8).min, T.iinfo(T.int64).max,
             T.is_floating_point(x), T.is_floating_point(T.tensor([1])), x.is_floating_point(),
             x.is_signed(), T.tensor([1], dtype=T.uint8).is_signed(), T.tensor([True]).is_signed(),
-            x.byte(), x.char(), x.short(), x.is_cpu, x.get_device(), T.get_device(x), x.is_inference(),
+            x.byte(), x.char(), x.short(), x.is_cpu, x.get_device(), T.get_device(x), x.is_inference(), T.is_inference(x),
             T.e, T.pi, T.inf, T.newaxis, np.isnan(T.nan), T.zeros(2, 3)[T.newaxis].shape]
     check(program)
 
