@@ -105,17 +105,37 @@ def main(argv: list[str] | None = None) -> None:
         xs = x.numpy()[:, 0]
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
         fig.subplots_adjust(wspace=0.25)
-        ax1.plot(xs, np.sin(xs), color="red", linewidth=3, alpha=0.5, label="sin(x), the target")
-        ax1.plot(xs, pred, color="tab:blue", label="the softplus network")
-        ax1.plot(xs, np.logaddexp(0, xs), color="gray", linestyle=":", label="softplus(x) itself")
+        ax1.plot(
+            xs,
+            np.sin(xs),
+            color="red",
+            linewidth=3,
+            alpha=0.5,
+            label=tr(args.lang, "sin(x), the target", "sin(x),拟合目标"),
+        )
+        ax1.plot(xs, pred, color="tab:blue", label=tr(args.lang, "the softplus network", "softplus 网络"))
+        ax1.plot(
+            xs,
+            np.logaddexp(0, xs),
+            color="gray",
+            linestyle=":",
+            label=tr(args.lang, "softplus(x) itself", "softplus(x) 本身"),
+        )
         ax1.set_xlabel("x")
         ax1.set_ylabel("y")
         ax1.legend()
         ax2.semilogy(range(1, len(losses) + 1), losses)
-        ax2.set_xlabel("SGD step")
-        ax2.set_ylabel("MSE loss (log scale)")
-        fig.suptitle("custom_op: a 1-16-1 network with the new softplus op fits sin(x)")
+        ax2.set_xlabel(tr(args.lang, "SGD step", "SGD 步数"))
+        ax2.set_ylabel(tr(args.lang, "MSE loss (log scale)", "均方误差(对数坐标)"))
+        fig.suptitle(
+            tr(
+                args.lang,
+                "custom_op: a 1-16-1 network with the new softplus op fits sin(x)",
+                "custom_op:用新的 softplus 算子搭的 1-16-1 网络拟合 sin(x)",
+            )
+        )
         save(fig, args.out, "custom_op_softplus.png", args.lang)
+
 
 if __name__ == "__main__":
     main()

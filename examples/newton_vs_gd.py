@@ -52,10 +52,10 @@ def main(argv: list[str] | None = None) -> None:
              "起点处 loss 的黑塞矩阵(Hessian,由自动微分在 create_graph=True 下求得):"))
     print(np.array2string(H, precision=4))
     step = tr(lang, "Newton, step", "牛顿法,第")
-    after = tr(lang, "", " 步")
-    print(f"{step} 0{after}: loss {history[0]:.6f}")
-    print(f"{step} 1{after}: loss {history[1]:.3e}, w1={w[0]:.12f} w2={w[1]:.12f} w3={w[2]:.12f}")
-    print(f"{step} 2{after}: loss {history[2]:.3e} " + tr(lang, "(nothing left to gain: step 1 was exact)",
+    after = tr(lang, ": ", " 步：")
+    print(f"{step} 0{after}loss {history[0]:.6f}")
+    print(f"{step} 1{after}loss {history[1]:.3e}, w1={w[0]:.12f} w2={w[1]:.12f} w3={w[2]:.12f}")
+    print(f"{step} 2{after}loss {history[2]:.3e} " + tr(lang, "(nothing left to gain: step 1 was exact)",
                                                           "(已无可改进:第 1 步就是精确解)"))
     epoch_losses = []
     epoch, w1, w2, w3 = train_sgd(log=lambda line: epoch_losses.append(float(line.split()[-1])))
@@ -66,11 +66,26 @@ def main(argv: list[str] | None = None) -> None:
     plt = pyplot(lang)
     if plt:
         fig = plt.figure()
-        plt.semilogy(range(1, len(epoch_losses) + 1), epoch_losses, label="SGD (the post), per epoch")
-        plt.semilogy([0, 1], [history[0], max(history[1], 1e-30)], "o-", label="Newton, per step")
-        plt.xlabel("Epoch / Newton step")
-        plt.ylabel("Loss")
-        plt.title("Seed 001: one Newton step solves the quadratic fit; SGD takes 50 epochs")
+        plt.semilogy(
+            range(1, len(epoch_losses) + 1),
+            epoch_losses,
+            label=tr(lang, "SGD (the post), per epoch", "SGD(原文),每轮"),
+        )
+        plt.semilogy(
+            [0, 1],
+            [history[0], max(history[1], 1e-30)],
+            "o-",
+            label=tr(lang, "Newton, per step", "牛顿法,每步"),
+        )
+        plt.xlabel(tr(lang, "Epoch / Newton step", "轮次 / 牛顿法步数"))
+        plt.ylabel(tr(lang, "Loss", "损失(loss)"))
+        plt.title(
+            tr(
+                lang,
+                "Seed 001: one Newton step solves the quadratic fit; SGD takes 50 epochs",
+                "种子 001:牛顿法一步解出二次拟合,SGD 要 50 轮",
+            )
+        )
         plt.legend()
         save(fig, args.out, "newton_vs_gd.png", lang)
 

@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> None:
     print("***************************训练结束***************************\n")
     print(f"训练后的输入值x:{4.0}, 训练后的预测值:{w * 4}")
     print(tr(args.lang, CHECKED_EN, CHECKED_ZH))
-    plot_curve(args.out, "s000_gd.png", epochs, costs, "Cost", "Seed 000: gradient descent on y = w*x",
+    plot_curve(args.out, "s000_gd.png", epochs, costs, tr(args.lang, "Cost", "代价(cost)"),
+               tr(args.lang, "Seed 000: gradient descent on y = w*x", "种子 000:在 y = w*x 上做梯度下降"),
                args.lang)
 
 

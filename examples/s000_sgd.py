@@ -48,8 +48,8 @@ def main(argv: list[str] | None = None) -> None:
                         "from backward() equalled the post's 2x(wx - y), checked by an assert.)",
              "(每轮三次更新,每个样本一次,共 300 次。每个样本由 backward() 算出的梯度都等于原文的 "
              "2x(wx - y),由 assert 逐次检查。)"))
-    plot_curve(args.out, "s000_sgd.png", epochs, losses, "Loss", "Seed 000: per-sample SGD", args.lang,
-               logy=True)
+    plot_curve(args.out, "s000_sgd.png", epochs, losses, tr(args.lang, "Loss", "损失(loss)"),
+               tr(args.lang, "Seed 000: per-sample SGD", "种子 000:逐样本 SGD"), args.lang, logy=True)
 
 
 if __name__ == "__main__":

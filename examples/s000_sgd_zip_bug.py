@@ -68,13 +68,35 @@ def main(argv: list[str] | None = None) -> None:
     if plt:
         correct = [loss for _epoch, _w, loss, _grad in train_sgd()]  # s000_sgd.py, zip() in the loop
         fig = plt.figure(figsize=(8, 4.5))
-        plt.semilogy(epochs, losses, color="tab:red", label="zip() inside loss(): 1 update per epoch, "
-                     "last sample only")
-        plt.semilogy(epochs, correct, color="tab:blue", label="correct per-sample SGD (s000_sgd.py): "
-                     "3 updates per epoch")
-        plt.xlabel("Epoch")
-        plt.ylabel("Loss printed each epoch (log scale)")
-        plt.title("Seed 000's thinking question: the zip() slip against correct SGD")
+        plt.semilogy(
+            epochs,
+            losses,
+            color="tab:red",
+            label=tr(
+                args.lang,
+                "zip() inside loss(): 1 update per epoch, last sample only",
+                "zip() 写在 loss() 里:每轮 1 次更新,只用最后一个样本",
+            ),
+        )
+        plt.semilogy(
+            epochs,
+            correct,
+            color="tab:blue",
+            label=tr(
+                args.lang,
+                "correct per-sample SGD (s000_sgd.py): 3 updates per epoch",
+                "正确的逐样本 SGD(s000_sgd.py):每轮 3 次更新",
+            ),
+        )
+        plt.xlabel(tr(args.lang, "Epoch", "轮次(epoch)"))
+        plt.ylabel(tr(args.lang, "Loss printed each epoch (log scale)", "每轮打印的 loss(对数坐标)"))
+        plt.title(
+            tr(
+                args.lang,
+                "Seed 000's thinking question: the zip() slip against correct SGD",
+                "种子 000 的思考题:写错位置的 zip() 与正确的 SGD",
+            )
+        )
         plt.legend(loc="upper right", fontsize=9)
         save(fig, args.out, "s000_sgd_zip_bug.png", args.lang)
 

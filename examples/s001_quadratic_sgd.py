@@ -57,15 +57,31 @@ def main(argv: list[str] | None = None) -> None:
     if plt:
         Yp = [w1 * x**2 + w2 * x + w3 for x in X]  # predictions of the trained model
         fig = plt.figure()
-        plt.plot(X, Yp, color="tab:blue", linewidth=2, label=f"fit: {w1:.3f}x^2 + {w2:.3f}x + {w3:.3f}",
+        plt.plot(X, Yp, color="tab:blue", linewidth=2, label=tr(args.lang, "fit",
+                "拟合") + f": {w1:.3f}x^2 + {w2:.3f}x + {w3:.3f}",
                  zorder=1)
-        plt.scatter(X[::3], Y[::3], color="red", s=14, label="data: 2x^2 + 3x + 4 (every 3rd sample)",
-                    zorder=2)
+        plt.scatter(
+            X[::3],
+            Y[::3],
+            color="red",
+            s=14,
+            label=tr(
+                args.lang, "data: 2x^2 + 3x + 4 (every 3rd sample)", "数据:2x^2 + 3x + 4(每 3 个样本画一个)"
+            ),
+            zorder=2,
+        )
         plt.xlabel("x")
         plt.ylabel("y")
         plt.legend()
-        plt.title(f"Seed 001: data (red) against the fit after {epoch + 1} epochs")
+        plt.title(
+            tr(
+                args.lang,
+                f"Seed 001: data (red) against the fit after {epoch + 1} epochs",
+                f"种子 001:数据(红点)与训练 {epoch + 1} 轮后的拟合曲线",
+            )
+        )
         save(fig, args.out, "s001_quadratic_sgd.png", args.lang)
+
 
 if __name__ == "__main__":
     main()

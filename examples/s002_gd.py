@@ -24,8 +24,16 @@ def main(argv: list[str] | None = None) -> None:
     print(tr(args.lang, "(The same numbers as seed 000's first listing: the same lecture code, printed in "
                         "this post's format.)",
              "(数字与种子 000 的第一段代码完全相同:同一讲的代码,只是按本文的格式打印。)"))
-    plot_curve(args.out, "s002_gd.png", epochs, costs, "Cost (log scale)",
-               "Seed 002: batch gradient descent on y = x*w", args.lang, logy=True)
+    plot_curve(
+        args.out,
+        "s002_gd.png",
+        epochs,
+        costs,
+        tr(args.lang, "Cost (log scale)", "代价(对数坐标)"),
+        tr(args.lang, "Seed 002: batch gradient descent on y = x*w", "种子 002:在 y = x*w 上做批量梯度下降"),
+        args.lang,
+        logy=True,
+    )
 
 
 if __name__ == "__main__":

@@ -52,14 +52,24 @@ def main(argv: list[str] | None = None) -> None:
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
         fig.subplots_adjust(wspace=0.3)
         ax1.plot(range(1, len(ws) + 1), ws)
-        ax1.axhline(2.0, color="gray", linestyle="--", linewidth=1, label="w = 2 (the exact fit)")
-        ax1.set_xlabel("Update (3 per epoch, one per sample)")
-        ax1.set_ylabel("w after the update")
+        ax1.axhline(
+            2.0,
+            color="gray",
+            linestyle="--",
+            linewidth=1,
+            label=tr(args.lang, "w = 2 (the exact fit)", "w = 2(精确解)"),
+        )
+        ax1.set_xlabel(
+            tr(args.lang, "Update (3 per epoch, one per sample)", "更新次数(每轮 3 次,每个样本一次)")
+        )
+        ax1.set_ylabel(tr(args.lang, "w after the update", "更新后的 w"))
         ax1.legend()
         ax2.semilogy(range(len(losses)), losses)
-        ax2.set_xlabel("Epoch")
-        ax2.set_ylabel("Loss after the last update (log)")
-        fig.suptitle("Seed 002: per-sample SGD on y = x*w")
+        ax2.set_xlabel(tr(args.lang, "Epoch", "轮次(epoch)"))
+        ax2.set_ylabel(tr(args.lang, "Loss after the last update (log)", "最后一次更新后的 loss(对数)"))
+        fig.suptitle(
+            tr(args.lang, "Seed 002: per-sample SGD on y = x*w", "种子 002:在 y = x*w 上做逐样本 SGD")
+        )
         save(fig, args.out, "s002_sgd.png", args.lang)
 
 

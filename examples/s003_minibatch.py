@@ -107,16 +107,20 @@ def main(argv: list[str] | None = None) -> None:
         fig, axes = plt.subplots(3, 1, figsize=(12, 10), sharex=True)
         for ax, name, ls, bs in zip(axes, NAMES, losses, BATCH_SIZE):
             ax.semilogy(range(1, len(ls) + 1), ls)
-            ax.set_ylabel("Loss (log scale)")
-            ax.set_title(f"{name}: {bs} sample{'s' if bs > 1 else ''} per step")
-        axes[-1].set_xlabel("Optimizer step (one batch each; the post's 'epoch')")
+            ax.set_ylabel(tr(args.lang, "Loss (log scale)", "loss(对数坐标)"))
+            ax.set_title(tr(args.lang, f"{name}: {bs} sample{'s' if bs > 1 else ''} per step",
+                            f"{name}:每步 {bs} 个样本"))
+        axes[-1].set_xlabel(tr(args.lang, "Optimizer step (one batch each; the post's 'epoch')",
+                               "优化器步数(每步一个批次;即原文的“epoch”)"))
         save(fig, args.out, "s003_minibatch.png", args.lang)
         fig = plt.figure(figsize=(12, 4))
         for m, ls in sweep.items():
             plt.semilogy(range(1, len(ls) + 1), ls, label=f"momentum={m}")
-        plt.xlabel("Optimizer step (full batch of 1000 samples each)")
-        plt.ylabel("Loss (log scale)")
-        plt.title("Full batch (1000 samples) at four momenta: momentum does not make SGD")
+        plt.xlabel(tr(args.lang, "Optimizer step (full batch of 1000 samples each)",
+                      "优化器步数(每步用全部 1000 个样本)"))
+        plt.ylabel(tr(args.lang, "Loss (log scale)", "loss(对数坐标)"))
+        plt.title(tr(args.lang, "Full batch (1000 samples) at four momenta: momentum does not make SGD",
+                     "全批量(1000 个样本)下的四种动量:动量不决定是不是 SGD"))
         plt.legend()
         save(fig, args.out, "s003_momentum_sweep.png", args.lang)
 

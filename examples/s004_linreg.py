@@ -55,17 +55,21 @@ def main(argv: list[str] | None = None) -> None:
         w, b = model.linear.weight.item(), model.linear.bias.item()
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
         fig.subplots_adjust(wspace=0.25)
-        ax1.scatter(X[:, 0], y[:, 0], color="red", s=12, label="data: 2x + 1 + noise", zorder=2)
+        ax1.scatter(X[:, 0], y[:, 0], color="red", s=12, label=tr(args.lang, "data: 2x + 1 + noise",
+                "数据:2x + 1 + 噪声"), zorder=2)
         xs = np.array([0.0, 1.0])
-        ax1.plot(xs, 2 * xs + 1, color="gray", linestyle="--", label="y = 2x + 1 (the truth)", zorder=1)
-        ax1.plot(xs, w * xs + b, color="tab:blue", label=f"after 100 steps: y = {w:.3f}x + {b:.3f}", zorder=1)
+        ax1.plot(xs, 2 * xs + 1, color="gray", linestyle="--", label=tr(args.lang, "y = 2x + 1 (the truth)",
+                "y = 2x + 1(真实关系)"), zorder=1)
+        ax1.plot(xs, w * xs + b, color="tab:blue", label=tr(args.lang, "after 100 steps",
+                "训练 100 步后") + f": y = {w:.3f}x + {b:.3f}", zorder=1)
         ax1.set_xlabel("x")
         ax1.set_ylabel("y")
         ax1.legend()
         ax2.plot(range(1, num_epochs + 1), losses)
-        ax2.set_xlabel("Epoch (one full-batch step each)")
-        ax2.set_ylabel("MSE loss")
-        fig.suptitle("Seed 004: nn.Linear(1, 1) trained by optim.SGD on the full batch")
+        ax2.set_xlabel(tr(args.lang, "Epoch (one full-batch step each)", "轮次(每轮一次全批量更新)"))
+        ax2.set_ylabel(tr(args.lang, "MSE loss", "均方误差"))
+        fig.suptitle(tr(args.lang, "Seed 004: nn.Linear(1, 1) trained by optim.SGD on the full batch",
+                        "种子 004:用 optim.SGD 在全批量上训练 nn.Linear(1, 1)"))
         save(fig, args.out, "s004_linreg.png", args.lang)
 
 if __name__ == "__main__":

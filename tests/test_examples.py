@@ -30,7 +30,7 @@ ONE_ULP = {("sgd_bug", 86): ("1.3496623055941361e-14", "1.349662305594136e-14")}
 REFERENCE_ONE_ULP = {("s000_sgd", 50): ("5.585291664185542e-13", "5.585291664185541e-13")}
 
 
-HEADERS = ("Blog post (seed ", "原文(种子 ")
+HEADERS = ("Blog post (seed ", "原文（种子 ")
 
 
 def run_example(name, capsys, tmp_path, *extra, header=False):
@@ -214,7 +214,7 @@ def test_lang_zh_prints_the_same_numbers_with_chinese_commentary(name, capsys, t
     # the English commentary has no Chinese, apart from the posts' own output lines, shared by both
     assert all(ln in zh for ln in en if CJK.search(ln))
     if name != "custom_op" and name != "s003_minibatch":
-        assert any(ln.startswith("图已保存:") for ln in zh) and not any("plot written" in ln for ln in zh)
+        assert any(ln.startswith("图已保存：") for ln in zh) and not any("plot written" in ln for ln in zh)
     if name == "s003_minibatch":
         text = "\n".join(zh)
         assert "批量大小" in text and "步数" in text and "(step)" in text
@@ -257,12 +257,56 @@ def test_tour_opens_with_explain_and_a_drawing_and_passes_lang(tmp_path):
     res = subprocess.run([sys.executable, str(EXAMPLES / "tour.py"), "--fast", "--lang", "zh", "--out",
                           str(tmp_path)], capture_output=True, text=True, check=True, timeout=300)
     out = res.stdout
-    head = out[: out.index("种子 000,代码 1")]
+    head = out[: out.index("种子 000，代码 1")]
     assert re.search(r"leaf: w = 1\b", head) and re.search(r"Sum\w*: (sse = )?14", head)  # viz.to_text
     assert re.search(r"w\.grad = -28\b", head)  # explain's leaf gradient
     assert "-9.333333333333334" in head and "1.0933333333333333" in head
     assert "计算图" in head and "链式法则" in head
     for seed in ("000", "001", "002", "003", "004"):
-        assert out.count(f"原文(种子 {seed}):") == 1
-    assert "plot written" not in out and out.count("图已保存:") == 15  # 11 + moons + 3 digits
+        assert out.count(f"原文（种子 {seed}）：") == 1
+    assert "plot written" not in out and out.count("图已保存：") == 15  # 11 + moons + 3 digits
     assert "导览结束" in out and len(out.splitlines()) < 760  # under 700 before the two classifiers
+
+
+PLOTTERS = ["s000_gd", "s000_sgd", "s000_sgd_zip_bug", "s001_quadratic_sgd", "s002_gd", "s002_sgd",
+            "s003_minibatch", "s004_linreg", "newton_vs_gd", "custom_op"]
+
+
+@pytest.mark.parametrize("name", PLOTTERS)
+def test_lang_zh_labels_the_plots_in_chinese(name, capsys, tmp_path, monkeypatch):
+    """Titles, axis labels and legends are Chinese under --lang zh (bare names such as x, y or
+    momentum=0.9 aside), English otherwise."""
+    pytest.importorskip("matplotlib")
+    import _support
+    import matplotlib.pyplot as plt
+
+    module = importlib.import_module(name)
+    for lang in ("en", "zh"):
+        texts = []
+
+        def record(fig, out, file, lang_=lang, texts=texts):
+            for ax in fig.axes:
+                texts.extend([ax.get_title(), ax.get_xlabel(), ax.get_ylabel()])
+                legend = ax.get_legend()
+                texts.extend(t.get_text() for t in (legend.get_texts() if legend else []))
+            texts.append(fig._suptitle.get_text() if fig._suptitle else "")
+            plt.close(fig)
+
+        monkeypatch.setattr(_support, "save", record)
+        monkeypatch.setattr(module, "save", record, raising=False)
+        module.main(["--out", str(tmp_path), "--lang", lang, *FAST.get(name, [])])
+        capsys.readouterr()
+        words = [t for t in texts if t.strip() and not re.fullmatch(r"[\w.]+(=[\w.]+)?", t)]
+        assert words, name
+        if lang == "zh":
+            assert all(CJK.search(t) for t in words), words
+        else:
+            assert not any(CJK.search(t) for t in words), words
+
+
+def test_zh_punct_keeps_code_and_converts_chinese_sentences():
+    from _support import zh_punct
+
+    assert zh_punct("原文(种子 000):第 0 轮,loss=(1*3-6)^2") == "原文（种子 000）：第 0 轮，loss=(1*3-6)^2"
+    assert zh_punct("都等于原文的 2x(wx - y),由 assert 检查") == "都等于原文的 2x(wx - y)，由 assert 检查"
+    assert zh_punct("Epoch:0, w=1.0") == "Epoch:0, w=1.0"
