@@ -19,6 +19,7 @@ from .device import device
 from .dims import wrap_dim
 from .dtypes import get_default_dtype
 from .function import Function
+from .hooks import HOOK_ON_NO_GRAD, RemovableHandle, add_hook
 from .index_methods import IndexMethods
 from .index_more import MoreIndexMethods
 from .math_methods import MathMethods
@@ -127,16 +128,16 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
         return self
 
     def add_(self, other: Any, alpha: float = 1) -> Value:
-        return self._inplace(Add, other if alpha == 1 else other * alpha, "add")
+        return self._inplace(Add, other if alpha == 1 else other * alpha)
 
     def sub_(self, other: Any, alpha: float = 1) -> Value:
-        return self._inplace(Sub, other if alpha == 1 else other * alpha, "sub")
+        return self._inplace(Sub, other if alpha == 1 else other * alpha)
 
     def mul_(self, other: Any) -> Value:
-        return self._inplace(Mul, other, "mul")
+        return self._inplace(Mul, other)
 
     def div_(self, other: Any) -> Value:
-        return self._inplace(Div, other, "div")
+        return self._inplace(Div, other)
 
     def zero_(self) -> Value:
         return self.fill_(0)
@@ -146,6 +147,15 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.ndim} dimensions.")
         return self.copy_(value)
+
+    def register_hook(self, hook: Any) -> RemovableHandle:
+        """Call ``hook(grad)`` with this value's gradient during backward (before a leaf adds it
+        into ``.grad``); a hook may return a replacement gradient. ``.remove()`` on the handle."""
+        if not self._rg:
+            raise RuntimeError(HOOK_ON_NO_GRAD)
+        if self._hooks is None:
+            self._hooks = {}
+        return add_hook(self._hooks, hook)
 
     @property
     def _version(self) -> int:
@@ -177,7 +187,9 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
     def mul(self, other: Any) -> Value:
         return Mul.apply(self, other)
 
-    def div(self, other: Any) -> Value:
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Value:
+        if rounding_mode is not None:
+            return self.divide(other, rounding_mode=rounding_mode)  # int_methods.py
         return Div.apply(self, other)
 
     def pow(self, exponent: Any) -> Value:
@@ -222,6 +234,9 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
     def clamp(self, min: Any = None, max: Any = None) -> Value:
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(min, GraphValue) or isinstance(max, GraphValue):  # tensor bounds
+            out = self if min is None else self.clamp_min(min)
+            return out if max is None else out.clamp_max(max)
         return Clamp.apply(self, min=min, max=max)
 
     clip = clamp
