@@ -647,3 +647,15 @@ def test_docs_pages_list_every_step(page):
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
     missing = [ex.filename(n) for n in range(1, N + 1) if f"`{ex.filename(n)}`" not in text]
     assert not missing
+
+
+@pytest.mark.parametrize("name, replacements, words", WRONG, ids=[f"{w[0]}-{i}" for i, w in enumerate(WRONG)])
+def test_typical_wrong_answer_is_reported_in_chinese(name, replacements, words, tmp_path):
+    ok, report = grade(name, fill(name, replacements), tmp_path, lang="zh")
+    assert not ok and report.split("\n")[0].endswith("还不对。")
+    body = report.split("\n")[1:-1]
+    # the sentence that names the mistake (the last line before the footers; for check_op's search, its
+    # first line: check_op's own description of the input stays English) is Chinese
+    said = [line for line in body if not line.startswith("（")]
+    line = said[0] if "check_op" in said[0] else said[-1]
+    assert re.search(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]", line), report

@@ -47,6 +47,7 @@ from . import (
     steps_value,
 )
 from ._common import CheckError, T, fill, get_lang, load_file, load_source, set_lang
+from ._zh_reports import translate
 
 __all__ = ["EXERCISES", "exercise", "filename", "template", "reference_source", "load_reference",
            "run_check", "hints", "number_of", "set_lang", "get_lang"]
@@ -191,7 +192,8 @@ def _run_check(n: int, directory: str | pathlib.Path, reference: bool) -> tuple[
             raise
         except Exception as err:  # the learner's code failed outside a guarded call: say where
             raise CheckError(_where(err)) from None
-    except CheckError as failure:
+    except CheckError as err:
+        failure = translate(str(err)) if zh else str(err)
         built = [number_of(name) for name in getattr(ex, "NEEDS", ())]
         on = ""
         if built and not reference:
