@@ -53,9 +53,3 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
-
-# the docs import the blog examples by name, as the tests do
-import pathlib  # noqa: E402
-import sys  # noqa: E402
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "examples"))

@@ -95,7 +95,7 @@ def zh_punct(text: str) -> str:
         return f"{before}（{body}）" if chinese else m.group(0)
 
     for _ in range(3):  # innermost pairs first, then the pairs around them
-        text = re.sub(r"(^|.)\(([^()\n]*)\)", paren, text, flags=re.M)
+        text = re.sub(r"(^|.)\(((?:[^()\n]|\(\))*)\)", paren, text, flags=re.M)  # calls f() inside
     text = re.sub(f"(?<=[{_CJK}])([,:;]) ?", lambda m: _FULL[m.group(1)], text)
     return re.sub(f"([,:;]) ?(?=[{_CJK}])", lambda m: _FULL[m.group(1)], text)
 
@@ -160,7 +160,7 @@ def pyplot(lang: str = "en") -> Any:
             if not _FONT_NOTE_SHOWN:
                 _FONT_NOTE_SHOWN.append(True)
                 print(zh_punct("(没有找到中文字体,图里的中文会显示成方框;"
-                               "可安装 Noto Sans CJK,如 Debian/Ubuntu 上的 fonts-noto-cjk)"))
+                               "可安装 Noto Sans CJK,如 Debian/Ubuntu 上的 fonts-noto-cjk)"), file=sys.stderr)
     return plt
 
 

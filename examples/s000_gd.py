@@ -21,7 +21,8 @@ X_DATA = [1.0, 2.0, 3.0]
 Y_DATA = [2.0, 4.0, 6.0]
 CHECKED_EN = ("(backward() gave the post's hand-derived gradient at every one of the 100 epochs, "
               "digit for digit: an assert checks each one.)")
-CHECKED_ZH = "(100 轮中的每一轮,backward() 算出的梯度都与原文手推公式的结果逐位相同:每轮都有 assert 检查。)"
+CHECKED_ZH = ("（100 轮中的每一轮，backward() 算出的梯度都与原文手推公式的结果逐位相同："
+              "每轮都有 assert 检查。）")
 
 
 def hand_gradient(w: float, xs: list[float], ys: list[float]) -> float:

@@ -25,13 +25,13 @@ Why the losses differ (the post's thinking question):
   Same data, same learning rate: different algorithms, so different numbers."""
 
 EXPLANATION_ZH = """\
-为什么两个版本的 loss 不同(原文的思考题):
-  这个版本把 zip() 写在了 loss() 和 gradient() 里面。函数里的 for 循环只是反复给 y_pred 重新赋值,
-  循环结束后 x、y 和 y_pred 都停在最后一个样本上(x=3.0, y=6.0)。所以每一轮只用这一个样本
-  做一次更新,打印的是更新前这个样本的 loss:第 0 轮打印 loss=(1*3-6)^2=9.0,grad=2*3*(3-6)=-18.0。
-  把 zip() 写在训练循环里时,每一轮做三次更新,每个样本一次,打印的是最后一个样本的 loss,
-  此时前两次更新已经做完:loss=7.315943039999998。
-  数据相同、学习率相同,算法不同,数字自然不同。"""
+为什么两个版本的 loss 不同（原文的思考题）：
+  这个版本把 zip() 写在了 loss() 和 gradient() 里面。函数里的 for 循环只是反复给 y_pred 重新赋值，
+  循环结束后 x、y 和 y_pred 都停在最后一个样本上（x=3.0, y=6.0）。所以每一轮只用这一个样本
+  做一次更新，打印的是更新前这个样本的 loss：第 0 轮打印 loss=(1*3-6)^2=9.0，grad=2*3*(3-6)=-18.0。
+  把 zip() 写在训练循环里时，每一轮做三次更新，每个样本一次，打印的是最后一个样本的 loss，
+  此时前两次更新已经做完：loss=7.315943039999998。
+  数据相同、学习率相同，算法不同，数字自然不同。"""
 
 
 def loss_of_last_sample(w: tg.Value, xs: list[float], ys: list[float]) -> tg.Value:

@@ -34,12 +34,12 @@ STEPS_NOTE = ("The post's n_epochs are really optimizer steps, one batch each: o
               "\"step\", not \"epoch\".")
 
 NOTE_ZH = """\
-说明:三次训练的区别在于批量大小(每一步分别用 1000 个、1 个、128 个样本),而不在于 momentum。
-Batch 和 Minibatch 用的是同一个 momentum=1,结果仍然不同:Minibatch 的曲线更抖,因为每一步只看
-随机抽取的 128 个样本。momentum 决定的是过去的梯度如何累积(见扫描图),任何批量大小都可以用;
-momentum=1 永远不会"忘掉"旧梯度,所以 loss 一直振荡。"""
-STEPS_NOTE_ZH = ("原文的 n_epochs 其实是优化器的步数,每一步只取一个批量:所以进度条和横轴写的是"
-                 "\"步\"(step),而不是\"轮\"(epoch)。")
+说明：三次训练的区别在于批量大小（每一步分别用 1000 个、1 个、128 个样本），而不在于 momentum。
+Batch 和 Minibatch 用的是同一个 momentum=1，结果仍然不同：Minibatch 的曲线更抖，因为每一步只看
+随机抽取的 128 个样本。momentum 决定的是过去的梯度如何累积（见扫描图），任何批量大小都可以用；
+momentum=1 永远不会“忘掉”旧梯度，所以 loss 一直振荡。"""
+STEPS_NOTE_ZH = ("原文的 n_epochs 其实是优化器的步数，每一步只取一个批量：所以进度条和横轴写的是"
+                 "“步”（step），而不是“轮”（epoch）。")
 
 
 class Model(nn.Module):

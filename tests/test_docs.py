@@ -105,3 +105,35 @@ def test_seed003_note_is_quoted_as_prose_and_matches_the_program():
                      not ln.startswith(">>>"))
     assert quote == " ".join(NOTE.split())
     assert "print(NOTE)" not in page  # prose belongs outside a python block
+
+
+BLOCK_BY_BLOCK = r'''
+import doctest, pathlib, re, sys
+failures = []
+path0 = list(sys.path)
+for page in sorted(pathlib.Path("docs/blogs").glob("seed-*.md")):
+    for i, block in enumerate(re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)):
+        if ">>>" not in block:
+            continue
+        sys.path[:] = path0  # a fresh interpreter: no examples/ on the path, nothing imported
+        for name in [n for n, m in sys.modules.items() if "examples" in str(getattr(m, "__file__", ""))]:
+            del sys.modules[name]  # the examples, imported by an earlier block
+        test = doctest.DocTestParser().get_doctest(block, {"__name__": "__main__"}, f"{page.name}[{i}]",
+                                                   str(page), 0)
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        runner.run(test, out=lambda s: failures.append(s))
+print("".join(failures))
+sys.exit(1 if failures else 0)
+'''
+
+
+def test_blog_blocks_run_one_by_one_from_the_repository_root_without_conftest():
+    """A reader pastes one block into a fresh python started in the repository root: it runs and
+    prints the page's output, with no help from conftest.py (blocks that import an example put
+    examples/ on sys.path themselves)."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", BLOCK_BY_BLOCK], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]

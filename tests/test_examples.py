@@ -217,7 +217,7 @@ def test_lang_zh_prints_the_same_numbers_with_chinese_commentary(name, capsys, t
         assert any(ln.startswith("图已保存：") for ln in zh) and not any("plot written" in ln for ln in zh)
     if name == "s003_minibatch":
         text = "\n".join(zh)
-        assert "批量大小" in text and "步数" in text and "(step)" in text
+        assert "批量大小" in text and "步数" in text and "（step）" in text
 
 
 def test_zh_commentary_texts(capsys, tmp_path):
@@ -310,3 +310,4 @@ def test_zh_punct_keeps_code_and_converts_chinese_sentences():
     assert zh_punct("原文(种子 000):第 0 轮,loss=(1*3-6)^2") == "原文（种子 000）：第 0 轮，loss=(1*3-6)^2"
     assert zh_punct("都等于原文的 2x(wx - y),由 assert 检查") == "都等于原文的 2x(wx - y)，由 assert 检查"
     assert zh_punct("Epoch:0, w=1.0") == "Epoch:0, w=1.0"
+    assert zh_punct("(每一轮,backward() 算出的梯度)") == "（每一轮，backward() 算出的梯度）"
