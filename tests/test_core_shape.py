@@ -23,7 +23,7 @@ FLOORS = [
          "threads")),
     (2, ("ops", "graph", "engine", "hooks")),
     (3, ("shape_methods", "index_methods", "conversion_methods", "methods", "value", "math_methods",
-         "reduce_methods", "shape_more", "random_methods", "printing", "index_more", "linalg_methods",
+         "reduce_methods", "shape_more", "random_methods", "printing", "inplace_methods", "index_more", "linalg_methods",
          "int_methods")),
     (4, ("toplevel", "creation", "nn", "optim", "utils", "serialization", "functions", "linalg",
          "special", "surface", "joins")),

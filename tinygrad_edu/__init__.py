@@ -116,7 +116,6 @@ from .device import get_default_device, set_default_device  # noqa: E402
 
 # Method/function twins and in-place variants, each from one rule (functions.py). Names defined
 # above (explicit functions) win.
-from .functions import install as _install  # noqa: E402
 from .joins import *  # noqa: E402, F403 - hstack, meshgrid, broadcast_tensors... (joins.__all__)
 from .joins import __all__ as _joins_all  # noqa: E402
 from .toplevel import (  # noqa: E402
@@ -195,11 +194,10 @@ __all__ += [n for n in _surface_all if n not in __all__] + [
     "default_generator", "inference_mode", "is_inference_mode_enabled"]
 _accept_numpy_names(Value)
 
-for _name, _fn in _install().items():
-    if _name not in globals():
-        globals()[_name] = _fn
-        __all__.append(_name)
-del _name, _fn
+from .functions import *  # noqa: E402, F403 - the twins: torch.f(x, ...) is x.f(...) (functions.py)
+from .functions import __all__ as _twins  # noqa: E402
+
+__all__ += _twins
 _accept_numpy_names(globals())  # torch.argmax(x, axis=1) and the like
 
 from .compiler import compile  # noqa: E402, A004 - torch.compile: trace a step, replay generated Python

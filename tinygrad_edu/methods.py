@@ -22,6 +22,7 @@ from .function import Function
 from .hooks import HOOK_ON_NO_GRAD, RemovableHandle, add_hook
 from .index_methods import IndexMethods
 from .index_more import MoreIndexMethods
+from .inplace_methods import InplaceMethods
 from .math_methods import MathMethods
 from .ops import (
     Abs,
@@ -65,7 +66,7 @@ _CPU = device("cpu")
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
 
 class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, IndexMethods, ShapeMethods,
-              ConversionMethods, MoreIndexMethods):
+              ConversionMethods, MoreIndexMethods, InplaceMethods):
     """PyTorch's Tensor methods beyond the autograd core (see the module docstring)."""
 
     __slots__ = ()
