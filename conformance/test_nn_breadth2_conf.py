@@ -299,6 +299,20 @@ IN_PLACE = {  # name: (call, the out-of-place twin's call)
     "selu_": (lambda F, x: F.selu_(x), lambda F, x: F.selu(x)),
     "threshold_": (lambda F, x: F.threshold_(x, 0.1, 5.0), lambda F, x: F.threshold(x, 0.1, 5.0)),
 }
+SAMPLING = {  # grid_sample over its modes; affine_grid with the gradient reaching theta
+    f"grid_sample-{mode}-{pad}-{align}": (
+        lambda T, F, x, g, m=mode, p=pad, a=align: F.grid_sample(x, g, m, p, a),
+        lambda s: [_rand(s, 2, 3, 4, 5), _rand(s + 1, 2, 3, 6, 2, lo=-1.3, hi=1.3)],
+    )
+    for mode in ("bilinear", "nearest")
+    for pad in ("zeros", "border", "reflection")
+    for align in (True, False)
+}
+SAMPLING["affine_grid"] = (
+    lambda T, F, t: [F.affine_grid(t, (2, 3, 4, 5), True), F.affine_grid(t, (2, 1, 3, 2), False)],
+    lambda s: [_rand(s, 2, 2, 3)],
+)
+FUNCTIONS.update(SAMPLING)
 RANDOM = {  # name: (call in training or not, input shape); outside training: the identity
     "dropout1d": (lambda F, x, tr: F.dropout1d(x, 0.5, tr), (2, 3, 4)),
     "dropout2d": (lambda F, x, tr: F.dropout2d(x, 0.5, tr), (2, 3, 4, 2)),
@@ -567,6 +581,23 @@ ERRORS = [  # (names it covers, program, key words)
         ["must match the size of tensor b"],
     ),
     (
+        ["grid_sample"],
+        lambda T, F: F.grid_sample(
+            f64(T, _rand(0, 1, 2, 3, 3)), f64(T, _rand(0, 1, 2, 2, 3)), align_corners=False
+        ),
+        ["expected grid to have size 2 in last dimension"],
+    ),
+    (
+        ["affine_grid"],
+        lambda T, F: F.affine_grid(f64(T, _rand(0, 1, 3, 3)), (1, 1, 2, 2), False),
+        ["Expected a batch of 2D affine matrices of shape Nx2x3"],
+    ),
+    (
+        ["gumbel_softmax"],
+        lambda T, F: F.gumbel_softmax(f64(T, _rand(0, 2, 3)), dim=2),
+        ["Dimension out of range"],
+    ),
+    (
         ["embedding_bag"],
         lambda T, F: F.embedding_bag(_long(T, [1, 2, 3]), f64(T, _rand(0, 5, 3)), _long(T, [1, 2])),
         ["offsets[0] has to be 0"],
@@ -611,7 +642,33 @@ def test_function_errors(i):
         check_raises(lambda T: program(T, T.nn.functional), *words)
 
 
-FUNCTIONAL_NAMES = sorted(set(FUNCTIONS) | set(IN_PLACE) | set(RANDOM) | {EMBEDDING_BAG})
+FUNCTIONAL_NAMES = sorted(
+    {n for n in FUNCTIONS if not n.startswith("grid_sample-")}
+    | {"grid_sample", "gumbel_softmax"}
+    | set(IN_PLACE)
+    | set(RANDOM)
+    | {EMBEDDING_BAG}
+)
+
+
+def test_gumbel_softmax_properties():
+    """Random: compared by its properties (rows sum to 1; hard rows are one-hot and carry the soft
+    rows' gradient), and the error for a bad dim."""
+
+    def program(T):
+        logits = f64(T, _rand(0, 4, 5), True)
+        soft = T.nn.functional.gumbel_softmax(logits, tau=0.5)
+        hard = T.nn.functional.gumbel_softmax(logits, hard=True, dim=0)
+        (hard * f64(T, _rand(1, 4, 5))).sum().backward()
+        return {
+            "sums": soft.sum(1).detach(),
+            "hard_sums": hard.sum(0).detach(),
+            "one_hot": bool(((hard.detach() == 0) | (hard.detach() == 1)).all().item()),
+            "grad_shape": tuple(logits.grad.shape),
+            "dtype": soft.dtype,
+        }
+
+    check(program)
 
 
 def test_every_function_has_an_error_case():

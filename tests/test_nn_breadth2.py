@@ -541,9 +541,7 @@ SIGNS = np.sign(np.random.default_rng(3).normal(size=(3, 4)))  # fixed targets (
         lambda a, b, c: F.triplet_margin_with_distance_loss(
             a, b, c, distance_function=lambda u, v: (u - v).abs().sum(-1)
         ),
-        lambda a, b, c: F.hinge_embedding_loss(
-            a, tg.tensor(SIGNS), 0.5, reduction="none"
-        ),
+        lambda a, b, c: F.hinge_embedding_loss(a, tg.tensor(SIGNS), 0.5, reduction="none"),
     ],
 )
 def test_loss_gradcheck(loss):
@@ -556,6 +554,8 @@ def test_loss_modules_and_errors():
     assert list(nn.MultiLabelSoftMarginLoss().state_dict()) == []
     assert isinstance(nn.TripletMarginWithDistanceLoss().distance_function, nn.PairwiseDistance)
     assert issubclass(nn.NLLLoss2d, nn.NLLLoss)
+    with pytest.warns(FutureWarning, match="NLLLoss2d"):
+        nn.NLLLoss2d()
     x = leaf(2, 3)
     assert nn.KLDivLoss(reduction="sum")(x, x.exp()).shape == ()
     with pytest.raises(ValueError, match="not a valid value for reduction"):
@@ -566,3 +566,37 @@ def test_loss_modules_and_errors():
         F.cosine_embedding_loss(tg.ones(3), tg.ones(3), tg.ones(3))
     with pytest.raises(ValueError, match="expected margin to be greater than 0"):
         nn.TripletMarginWithDistanceLoss(margin=0.0)
+
+
+# ---------------------------------------------------------------- sampling
+def test_affine_grid_and_grid_sample():
+    identity = tg.tensor(np.tile([[1.0, 0, 0], [0, 1, 0]], (2, 1, 1)), requires_grad=True)
+    x = leaf(2, 3, 4, 5)
+    for align in (True, False):
+        grid = F.affine_grid(identity, (2, 3, 4, 5), align)
+        assert grid.shape == (2, 4, 5, 2)
+        for mode in ("bilinear", "nearest"):  # the identity map samples every pixel at its centre
+            np.testing.assert_allclose(
+                F.grid_sample(x, grid, mode, align_corners=align).detach().numpy(),
+                x.detach().numpy(),
+                rtol=1e-12,
+                atol=1e-12,
+            )
+    theta = tg.tensor(RNG.normal(size=(2, 2, 3)) * 0.5, requires_grad=True)
+    assert gradcheck(lambda t: F.affine_grid(t, (2, 1, 3, 4), False), [theta])
+    for pad in ("zeros", "border", "reflection"):
+        g = leaf(2, 2, 3, 2, lo=-1.2, hi=1.2)
+        assert gradcheck(lambda a, b, p=pad: F.grid_sample(a, b, "bilinear", p, False), [leaf(2, 2, 3, 4), g])
+    with pytest.warns(UserWarning, match="align_corners=False"):
+        F.affine_grid(identity, (2, 3, 4, 5))
+
+
+def test_gumbel_softmax():
+    tg.manual_seed(3)
+    logits = leaf(6, 4)
+    soft = F.gumbel_softmax(logits, tau=0.5)
+    np.testing.assert_allclose(soft.sum(1).detach().numpy(), 1.0, rtol=1e-12)
+    hard = F.gumbel_softmax(logits, hard=True)
+    assert set(np.unique(hard.detach().numpy())) <= {0.0, 1.0} and hard.detach().numpy().sum() == 6
+    hard.sum().backward()
+    np.testing.assert_allclose(logits.grad.numpy(), 0.0, atol=1e-12)  # rows of a softmax sum to 1

@@ -234,3 +234,8 @@ __all__ += [
     "instance_norm", "local_response_norm", "rms_norm", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear", "embedding_bag"
 ]
+
+# ---------------------------------------------------------------- sampling (nn/sampling.py)
+from .sampling import affine_grid, grid_sample, gumbel_softmax  # noqa: E402
+
+__all__ += ["affine_grid", "grid_sample", "gumbel_softmax"]

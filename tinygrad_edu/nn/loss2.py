@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 from ..value import Value
@@ -169,3 +170,9 @@ class TripletMarginWithDistanceLoss(_Loss):
 
 class NLLLoss2d(NLLLoss):
     """Deprecated alias of :class:`NLLLoss` (which takes (N, C, H, W) inputs itself)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in "
+                      "replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for "
+                      "more details.", FutureWarning, stacklevel=2)
+        super().__init__(*args, **kwargs)
