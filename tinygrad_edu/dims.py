@@ -20,13 +20,12 @@ This module imports only numpy and the standard library.
 from __future__ import annotations
 
 import functools
-import inspect
 import operator
 from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["wrap_dim", "wrap_dims", "check_index", "accept_numpy_names", "with_numpy_names"]
+__all__ = ["wrap_dim", "wrap_dims", "check_index", "numpy_names", "with_numpy_names"]
 
 _REPEAT = "dim {dim} appears multiple times in the list of dims"
 
@@ -126,22 +125,9 @@ def with_numpy_names(fn: Callable[..., Any], aliases: dict[str, str]) -> Callabl
     return method
 
 
-def accept_numpy_names(where: Any) -> None:
-    """Wrap each plain function in ``where`` (a class: its own and inherited methods; a dict: a
-    module's namespace) that has a ``dim`` or ``keepdim`` parameter and not numpy's
-    ``axis``/``keepdims`` with :func:`with_numpy_names`. Those that handle ``axis`` themselves
-    (``sum``, ``mean``...) are left alone."""
-    names = list(where) if isinstance(where, dict) else dir(where)
-    for name in names:
-        fn = where.get(name) if isinstance(where, dict) else inspect.getattr_static(where, name, None)
-        if not inspect.isfunction(fn) or hasattr(fn, "numpy_names") or name.startswith("_"):
-            continue
-        code = fn.__code__
-        params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
-        aliases = {a: p for a, p in NUMPY_NAMES.items() if p in params and a not in params}
-        if aliases:
-            wrapped = with_numpy_names(fn, aliases)
-            if isinstance(where, dict):
-                where[name] = wrapped
-            else:
-                setattr(where, name, wrapped)
+def numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: ``fn`` (with a ``dim`` or ``keepdim`` parameter) also takes numpy's ``axis`` and
+    ``keepdims``, as PyTorch's argument parser does (``x.argmax(axis=1)``)."""
+    code = fn.__code__
+    params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    return with_numpy_names(fn, {a: p for a, p in NUMPY_NAMES.items() if p in params and a not in params})

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .dims import numpy_names
 from .dtypes import as_data
 from .ops import Gather, GetItem, MatMul, ScatterAddDim, Where
 from .ops.index import check_index
@@ -61,6 +62,7 @@ class IndexMethods:
     __slots__ = ()
 
     # ------------------------------------------------------------------ indexing and linear algebra
+    @numpy_names
     def gather(self, dim: int, index: Any) -> Value:
         """``out[i][j] = self[index[i][j]][j]`` for ``dim=0`` (and so on): differentiable in self."""
         if self.ndim == 0:
@@ -69,6 +71,7 @@ class IndexMethods:
         check_index("gather", self.shape, idx, dim)
         return Gather.apply(self, dim=dim, index=idx)
 
+    @numpy_names
     def scatter_add(self, dim: int, index: Any, src: Any) -> Value:
         """A copy of self with ``out[index[i][j]][j] += src[i][j]`` (``dim=0``): differentiable in
         self and src."""
@@ -82,6 +85,7 @@ class IndexMethods:
         check_index("scatter_add", self.shape, idx, dim, src=src.shape)
         return ScatterAddDim.apply(self, src, dim=dim, index=idx)
 
+    @numpy_names
     def index_select(self, dim: int, index: Any) -> Value:
         """The slices of self at ``index`` (a 1-D integer value) along ``dim``; differentiable."""
         idx = raw(index)
@@ -118,6 +122,7 @@ class IndexMethods:
         _check_broadcast(m.shape, self.shape)
         return Where.apply(value, self, cond=m)
 
+    @numpy_names
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> SortResult:
         """``(values, indices)`` sorted along ``dim``; ties keep their order (always stable).
         The values are differentiable: each gradient goes back to the element it came from."""
@@ -129,9 +134,11 @@ class IndexMethods:
         idx = _order(raw(self), dim, descending)
         return SortResult(Gather.apply(self, dim=dim, index=idx), self._from_op(idx, None))
 
+    @numpy_names
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Value:
         return self.sort(dim, descending, stable).indices
 
+    @numpy_names
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:
         """The ``k`` largest (or smallest) elements along ``dim`` and their indices, in order."""
         if self.ndim == 0:

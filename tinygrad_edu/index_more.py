@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .dims import check_index as check_int_index
-from .dims import wrap_dim
+from .dims import numpy_names, wrap_dim
 from .dtypes import as_data
 from .index_methods import check_dim, raw
 from .ops import ScatterAdd, SetItem
@@ -80,6 +80,7 @@ class MoreIndexMethods:
                              f"{n} elements.")
         return self.reshape(-1)[idx.astype(np.int64) % max(n, 1)]
 
+    @numpy_names
     def take_along_dim(self, indices: Any, dim: int | None = None) -> Value:
         """``gather`` with self and ``indices`` broadcast against each other except along ``dim``."""
         idx = raw(indices)
@@ -96,6 +97,7 @@ class MoreIndexMethods:
         mine[dim], theirs[dim] = self.shape[dim], idx.shape[dim]
         return self.expand(mine).gather(dim, np.broadcast_to(idx, theirs))
 
+    @numpy_names
     def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *,
                           output_size: int | None = None) -> Value:
         """Each element (or slice along ``dim``) repeated ``repeats`` times, in place in the order.
@@ -150,6 +152,7 @@ class MoreIndexMethods:
     def msort(self) -> Value:
         return self.sort(0).values
 
+    @numpy_names
     def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
                dim: int | None = None) -> Any:
         """The distinct elements (or slices along ``dim``), sorted; with their inverse and counts."""
@@ -164,6 +167,7 @@ class MoreIndexMethods:
         out += [self._from_op(counts.astype(np.int64), None)] if return_counts else []
         return out[0] if len(out) == 1 else tuple(out)
 
+    @numpy_names
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
                            dim: int | None = None) -> Any:
         """Each run of equal elements (or slices along ``dim``) kept once, in order."""
@@ -202,6 +206,7 @@ class MoreIndexMethods:
                              f"with size {n}")
         return dim, idx, source
 
+    @numpy_names
     def index_add(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Value:
         """Self with ``source``'s slices (times ``alpha``) added at ``index`` along ``dim``."""
         dim, idx, source = self._index_check("index_add_", dim, index, source)
@@ -210,6 +215,7 @@ class MoreIndexMethods:
         source = source if alpha == 1 else source * alpha
         return self + ScatterAdd.apply(source, index=(slice(None),) * dim + (idx,), shape=self.shape)
 
+    @numpy_names
     def index_copy(self, dim: int, index: Any, source: Any) -> Value:
         """Self with ``source``'s slices written at ``index`` along ``dim``."""
         dim, idx, source = self._index_check("index_copy_", dim, index, source)
@@ -217,6 +223,7 @@ class MoreIndexMethods:
             return source.reshape(()).clone() if idx.size else self.clone()
         return SetItem.apply(self, source, index=(slice(None),) * dim + (idx,))
 
+    @numpy_names
     def index_fill(self, dim: int, index: Any, value: Any) -> Value:
         """Self with ``value`` (a number or a 0-d value) written at ``index`` along ``dim``."""
         dim, idx, _ = self._index_check("index_fill_", dim, index, None)
@@ -239,6 +246,7 @@ class MoreIndexMethods:
         target = np.shape(self._data[index])
         return self + ScatterAdd.apply(values.expand(target), index=index, shape=self.shape)
 
+    @numpy_names
     def index_reduce(self, dim: int, index: Any, source: Any, reduce: str, *,
                      include_self: bool = True) -> Value:
         """Self with ``source``'s slices combined at ``index`` along ``dim`` by ``reduce`` ("prod",
@@ -290,11 +298,13 @@ class MoreIndexMethods:
                                f"{list(src.shape)}, slice size = {list(target)}")
         return SetItem.apply(self, src, index=index)
 
+    @numpy_names
     def select_scatter(self, src: Any, dim: int, index: int) -> Value:
         """Self with ``src`` written at ``self.select(dim, index)``."""
         target = self.select(dim, index).shape
         return self._scatter_at(src, (slice(None),) * wrap_dim(dim, self.ndim) + (int(index),), target)
 
+    @numpy_names
     def slice_scatter(self, src: Any, dim: int = 0, start: int | None = None, end: int | None = None,
                       step: int = 1) -> Value:
         """Self with ``src`` written at ``self[..., start:end:step, ...]`` (the slice at ``dim``)."""
@@ -329,6 +339,7 @@ class MoreIndexMethods:
             src = self._from_op(np.full(idx.shape, src, dtype=self.dtype), None)
         return dim, idx, src
 
+    @numpy_names
     def scatter(self, dim: int, index: Any, src: Any = None, value: Any = None, *,
                 reduce: str | None = None) -> Value:
         """Self with ``src[i][j]`` (or ``value``) written at ``out[index[i][j]][j]`` (``dim=0``).
@@ -345,6 +356,7 @@ class MoreIndexMethods:
         (np.add if reduce == "add" else np.multiply).at(out, coords(idx, dim), raw(src))
         return self._from_op(out, None)
 
+    @numpy_names
     def scatter_reduce(self, dim: int, index: Any, src: Any, reduce: str, *,
                        include_self: bool = True) -> Value:
         """Self with each ``src[i][j]`` combined into ``out[index[i][j]][j]`` (``dim=0``) by

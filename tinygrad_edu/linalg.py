@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .dims import wrap_dim, wrap_dims
+from .dims import numpy_names, wrap_dim, wrap_dims
 from .dtypes import as_data, get_default_dtype
 from .linalg_methods import at_index
 from .ops import Cat, Stack
@@ -183,11 +183,13 @@ def matrix_rank(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool =
 
 
 # ------------------------------------------------------------------ top-level functions
+@numpy_names
 def frobenius_norm(input: Any, dim: Any = (-2, -1), keepdim: bool = False) -> Value:  # noqa: A002
     """The 2-norm of all elements over ``dim`` (kept for old code: linalg.vector_norm)."""
     return vector_norm(_v(input), 2, dim, keepdim)
 
 
+@numpy_names
 def nuclear_norm(input: Any, dim: Any = (-2, -1), keepdim: bool = False) -> Value:  # noqa: A002
     """The sum of the singular values (kept for old code: linalg.matrix_norm(A, 'nuc'))."""
     return matrix_norm(_v(input), "nuc", dim, keepdim)
@@ -275,6 +277,7 @@ def chain_matmul(*matrices: Any) -> Value:
     return out
 
 
+@numpy_names
 def var_mean(input: Any, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,  # noqa: A002
              correction: Any = None) -> tuple[Value, Value]:
     """(var, mean) over ``dim``."""
@@ -284,6 +287,7 @@ def var_mean(input: Any, dim: Any = None, unbiased: bool = True, keepdim: bool =
     return x.var(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim)
 
 
+@numpy_names
 def std_mean(input: Any, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,  # noqa: A002
              correction: Any = None) -> tuple[Value, Value]:
     """(std, mean) over ``dim``."""
@@ -313,16 +317,19 @@ def _trapezoids(y: Any, x: Any, dx: Any, dim: int, name: str) -> Value:
     return mean * dxs
 
 
+@numpy_names
 def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Value:
     """The trapezoidal rule: the integral of the samples y along ``dim`` (spacing x or dx)."""
     return _trapezoids(y, x, dx, dim, "trapezoid").sum(dim)
 
 
+@numpy_names
 def trapz(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Value:
     """Alias of :func:`trapezoid`."""
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
+@numpy_names
 def cumulative_trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Value:
     """The running integral of :func:`trapezoid` (one element fewer along ``dim``)."""
     return _trapezoids(y, x, dx, dim, "cumulative_trapezoid").cumsum(dim)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .dims import wrap_dim
+from .dims import numpy_names, wrap_dim
+from .dtypes import get_default_dtype
 from .ops import Cat
 from .ops.linalg2 import Cholesky, Det, Inverse, LogAbsDet, Pinv, SvdVals, square
 
@@ -87,6 +88,7 @@ class LinalgMethods:
                                f"{torch_type(self.dtype)} and {torch_type(other.dtype)}")
         return self.dot(other)
 
+    @numpy_names
     def cross(self, other: Any, dim: Any = None) -> Value:
         """The cross product of 3-vectors along ``dim`` (default: the first axis of size 3)."""
         if self.ndim != other.ndim:
@@ -168,3 +170,36 @@ class LinalgMethods:
         """Removed in PyTorch (use torch.linalg.solve): raises its error."""
         raise RuntimeError(SOLVE_REMOVED)
 
+    def cov(self, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Value:
+        """The covariance of the rows (variables) over the columns (observations)."""
+        if self.ndim > 2:
+            raise ValueError(f"cov(): expected input to have two or fewer dimensions but got an input "
+                             f"with {self.ndim} dimensions")
+        x = self.reshape(1, -1) if self.ndim < 2 else self
+        x = x if x.dtype.kind == "f" else x.to(get_default_dtype())
+        w = None
+        for weights in (fweights, aweights):
+            if weights is not None:
+                weights = weights.to(x.dtype)
+                w = weights if w is None else w * weights
+        n = x.shape[1]
+        wsum = n if w is None else w.sum()
+        avg = (x.sum(1) if w is None else (x * w).sum(1)) / wsum
+        if w is None:
+            factor = n - correction
+        elif aweights is None:
+            factor = wsum - correction
+        else:
+            factor = wsum - correction * (w * aweights.to(x.dtype)).sum() / wsum
+        xm = x - avg.unsqueeze(1)
+        factor = max(factor, 0) if not hasattr(factor, "_data") else factor.clamp(min=0)
+        c = (xm if w is None else xm * w) @ xm.transpose(0, 1) / factor
+        return c.reshape(()) if self.ndim < 2 else c
+
+    def corrcoef(self) -> Value:
+        """Pearson's correlation coefficients of the rows, clamped to [-1, 1]."""
+        c = self.cov()
+        if c.ndim == 0:
+            return c / c
+        sd = c.diagonal().sqrt()
+        return (c / sd.unsqueeze(1) / sd.unsqueeze(0)).clamp(-1, 1)

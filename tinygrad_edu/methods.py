@@ -16,7 +16,7 @@ import numpy as np
 
 from .conversion_methods import ConversionMethods
 from .device import device
-from .dims import wrap_dim
+from .dims import numpy_names, wrap_dim
 from .dtypes import get_default_dtype
 from .function import Function
 from .hooks import HOOK_ON_NO_GRAD, RemovableHandle, add_hook
@@ -86,6 +86,7 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
     def mT(self) -> Value:
         return self.transpose(-2, -1)
 
+    @numpy_names
     def size(self, dim: int | None = None) -> Any:
         """The shape as a :class:`Size`, or one axis of it (PyTorch's ``size``)."""
         if dim is None:
@@ -242,14 +243,17 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
 
     clip = clamp
 
+    @numpy_names
     def softmax(self, dim: int, dtype: Any = None) -> Value:
         """e^x / sum(e^x) along ``dim``, with the max subtracted first (stable for large x)."""
         return Softmax.apply(float_input(self, "softmax", dtype), dim=dim)
 
+    @numpy_names
     def log_softmax(self, dim: int, dtype: Any = None) -> Value:
         """x - logsumexp(x) along ``dim``: log-probabilities, stable for large x."""
         return LogSoftmax.apply(float_input(self, "log_softmax", dtype), dim=dim)
 
+    @numpy_names
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Value:
         """log(sum(e^x)) over ``dim`` (an int or a tuple), computed as max + log(sum(e^(x - max)))."""
         x = self if self.dtype.kind == "f" else self.to(get_default_dtype())
@@ -295,11 +299,13 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
         """Smallest element; see :meth:`max` for the return value."""
         return self._extremum(Min, dim, keepdim, axis, keepdims)
 
+    @numpy_names
     def amax(self, dim: Any = None, keepdim: bool = False) -> Value:
         """Largest element over ``dim`` (an int or tuple; all by default). As in PyTorch, where
         the result is nan its gradient is nan."""
         return Max.apply(self, axis=dim, keepdims=keepdim, pick_nan=False)
 
+    @numpy_names
     def amin(self, dim: Any = None, keepdim: bool = False) -> Value:
         """Smallest element over ``dim``; see :meth:`amax`."""
         return Min.apply(self, axis=dim, keepdims=keepdim, pick_nan=False)
@@ -317,9 +323,11 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
         idx = find(self._data, axis=dim)
         return self._from_op(np.expand_dims(idx, dim) if keepdim else idx, None)
 
+    @numpy_names
     def argmax(self, dim: Any = None, keepdim: bool = False) -> Value:
         return self._arg(np.argmax, None if dim is None else wrap_dim(dim, self.ndim), keepdim)
 
+    @numpy_names
     def argmin(self, dim: Any = None, keepdim: bool = False) -> Value:
         return self._arg(np.argmin, None if dim is None else wrap_dim(dim, self.ndim), keepdim)
 

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from .dims import wrap_dim, wrap_dims
-from .dtypes import get_default_dtype
+from .dims import numpy_names, wrap_dim, wrap_dims
 from .linalg_methods import RESULTS, LinalgMethods, at_index, torch_type
 from .ops import Cat, Where
 from .ops.linalg2 import SvdVals
@@ -125,6 +124,7 @@ class ReduceMethods(LinalgMethods):
         return np.argsort(self._data, axis=d, kind="stable")
 
     # ------------------------------------------------------------------ moments
+    @numpy_names
     def var(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
             correction: Any = None) -> Value:
         """sum((x - mean)^2) / (n - correction) over ``dim`` (correction 1: Bessel's, the default)."""
@@ -135,17 +135,20 @@ class ReduceMethods(LinalgMethods):
         d = self - self.mean(dim, keepdim=True)
         return (d * d).sum(dim, keepdim) / max(self._count(dim) - c, 0)
 
+    @numpy_names
     def std(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
             correction: Any = None) -> Value:
         """The square root of :meth:`var`."""
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
 
+    @numpy_names
     def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Value:
         """The sum with nans counted as zero."""
         x = self._wide(dtype)
         return x.sum(dim, keepdim) if x.dtype.kind != "f" else \
             Where.apply(0.0, x, cond=np.isnan(x._data)).sum(dim, keepdim)
 
+    @numpy_names
     def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Value:
         """The mean of the elements that are not nan."""
         x = self if dtype is None else self.to(dtype)
@@ -156,16 +159,19 @@ class ReduceMethods(LinalgMethods):
         count = (~np.isnan(x._data)).sum(axis=axis, keepdims=keepdim)
         return x.nansum(dim, keepdim) / x._const(count.astype(x.dtype))
 
+    @numpy_names
     def count_nonzero(self, dim: Any = None) -> Value:
         """How many elements are not zero (int64)."""
         axis = None if dim is None else wrap_dims(dim, self.ndim)
         return self._const(np.count_nonzero(self._data, axis=axis if self.ndim else None)).to(np.int64)
 
+    @numpy_names
     def aminmax(self, *, dim: Any = None, keepdim: bool = False) -> Any:
         """(amin, amax) over ``dim`` (all elements by default)."""
         return RESULTS["aminmax"](self.amin(dim, keepdim), self.amax(dim, keepdim))
 
     # ------------------------------------------------------------------ products and scans
+    @numpy_names
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Value:
         """The product over ``dim`` (all elements by default): a tree of pairwise Mul ops, so the
         gradient is exact where elements are zero."""
@@ -185,17 +191,20 @@ class ReduceMethods(LinalgMethods):
             x = Cat.apply(y, x[_at(x.ndim, d, slice(2 * h, n))], axis=d) if n % 2 else y
         return x if keepdim else x.squeeze(d)
 
+    @numpy_names
     def cumsum(self, dim: int, *, dtype: Any = None) -> Value:
         """Running sum along ``dim``."""
         x = self._wide(dtype)
         return Cumsum.apply(x, axis=wrap_dim(dim, max(x.ndim, 1)) if x.ndim else 0)
 
+    @numpy_names
     def cumprod(self, dim: int, *, dtype: Any = None) -> Value:
         """Running product along ``dim``: a doubling scan of Mul (exact at zeros)."""
         x = self._wide(dtype)
         d = wrap_dim(dim, max(x.ndim, 1))
         return _doubling_scan(x, d, lambda a, b: a * b) if x.ndim else x * 1
 
+    @numpy_names
     def logcumsumexp(self, dim: int) -> Value:
         """log of the running sum of e^x along ``dim``: a doubling scan of logaddexp (stable)."""
         if self.dtype.kind != "f":
@@ -215,10 +224,12 @@ class ReduceMethods(LinalgMethods):
         index = np.maximum.accumulate(np.where(hit, pos, 0), axis=d).astype(np.int64)
         return RESULTS[name](self.gather(d, self._const(index)), self._const(index))
 
+    @numpy_names
     def cummax(self, dim: int) -> Any:
         """(running max, its index) along ``dim``; a tie moves the index to the later element."""
         return self._cum_extreme("cummax", dim, np.maximum)
 
+    @numpy_names
     def cummin(self, dim: int) -> Any:
         """(running min, its index) along ``dim``."""
         return self._cum_extreme("cummin", dim, np.minimum)
@@ -237,6 +248,7 @@ class ReduceMethods(LinalgMethods):
         values, index = x._pick(np.take_along_axis(order, k, axis=d), d, keepdim)
         return values if dim is None else RESULTS[name](values, index)
 
+    @numpy_names
     def median(self, dim: Any = None, keepdim: bool = False) -> Any:
         """The lower median (nan if the slice has a nan); with ``dim``, (values, indices)."""
         if dim is None and self.numel() == 0:
@@ -248,6 +260,7 @@ class ReduceMethods(LinalgMethods):
 
         return self._order_stat("median", dim, keepdim, rank)
 
+    @numpy_names
     def nanmedian(self, dim: Any = None, keepdim: bool = False) -> Any:
         """The lower median of the elements that are not nan (nan for a slice of nans only)."""
         if dim is None and self.numel() == 0:
@@ -259,6 +272,7 @@ class ReduceMethods(LinalgMethods):
 
         return self._order_stat("nanmedian", dim, keepdim, rank)
 
+    @numpy_names
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
         """The k-th smallest element (k from 1) along ``dim``, as (values, indices)."""
         d = wrap_dim(dim, max(self.ndim, 1))
@@ -267,6 +281,7 @@ class ReduceMethods(LinalgMethods):
             raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
         return self._order_stat("kthvalue", d, keepdim, lambda data, d: np.array(k - 1))
 
+    @numpy_names
     def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
         """The most frequent value along ``dim`` (the smallest among equally frequent ones) and
         the index of its last occurrence."""
@@ -281,12 +296,14 @@ class ReduceMethods(LinalgMethods):
         values, index = self._pick(np.expand_dims(index, d), d, keepdim)
         return RESULTS["mode"](values, index)
 
+    @numpy_names
     def quantile(self, q: Any, dim: Any = None, keepdim: bool = False, *,
                  interpolation: str = "linear") -> Value:
         """The q-th quantiles over ``dim`` (all elements by default), interpolated between the
         sorted neighbours; nan where the slice has a nan."""
         return self._quantile("quantile", q, dim, keepdim, interpolation)
 
+    @numpy_names
     def nanquantile(self, q: Any, dim: Any = None, keepdim: bool = False, *,
                     interpolation: str = "linear") -> Value:
         """:meth:`quantile` of the elements that are not nan."""
@@ -326,6 +343,7 @@ class ReduceMethods(LinalgMethods):
             out = out.reshape([out.shape[0]] + kept)
         return out.squeeze(0) if qs.ndim == 0 else out
 
+    @numpy_names
     def renorm(self, p: float, dim: int, maxnorm: float) -> Value:
         """Each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled down to it."""
         d = wrap_dim(dim, self.ndim)
@@ -370,6 +388,7 @@ class ReduceMethods(LinalgMethods):
         """The p-norm of self - other."""
         return vector_norm(self - other, p, name="linalg.vector_norm")
 
+    @numpy_names
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Value:
         """torch.norm: a vector norm over ``dim`` ('fro' is the 2-norm), or the nuclear norm."""
         if p == "nuc":
@@ -384,6 +403,7 @@ class ReduceMethods(LinalgMethods):
             return out
         return vector_norm(self, 2 if p in ("fro", None) else p, dim, keepdim, dtype=dtype)
 
+    @numpy_names
     def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Value:
         """The n-th forward difference along ``dim``: x[1:] - x[:-1], n times."""
         if self.ndim == 0:
@@ -399,37 +419,3 @@ class ReduceMethods(LinalgMethods):
             later, earlier = _at(x.ndim, d, slice(1, m)), _at(x.ndim, d, slice(0, m - 1))
             x = x[later] - x[earlier] if x.dtype != np.bool_ else x._const(x._data[later] != x._data[earlier])
         return x
-
-    def cov(self, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Value:
-        """The covariance of the rows (variables) over the columns (observations)."""
-        if self.ndim > 2:
-            raise ValueError(f"cov(): expected input to have two or fewer dimensions but got an input "
-                             f"with {self.ndim} dimensions")
-        x = self.reshape(1, -1) if self.ndim < 2 else self
-        x = x if x.dtype.kind == "f" else x.to(get_default_dtype())
-        w = None
-        for weights in (fweights, aweights):
-            if weights is not None:
-                weights = weights.to(x.dtype)
-                w = weights if w is None else w * weights
-        n = x.shape[1]
-        wsum = n if w is None else w.sum()
-        avg = (x.sum(1) if w is None else (x * w).sum(1)) / wsum
-        if w is None:
-            factor = n - correction
-        elif aweights is None:
-            factor = wsum - correction
-        else:
-            factor = wsum - correction * (w * aweights.to(x.dtype)).sum() / wsum
-        xm = x - avg.unsqueeze(1)
-        factor = max(factor, 0) if not hasattr(factor, "_data") else factor.clamp(min=0)
-        c = (xm if w is None else xm * w) @ xm.transpose(0, 1) / factor
-        return c.reshape(()) if self.ndim < 2 else c
-
-    def corrcoef(self) -> Value:
-        """Pearson's correlation coefficients of the rows, clamped to [-1, 1]."""
-        c = self.cov()
-        if c.ndim == 0:
-            return c / c
-        sd = c.diagonal().sqrt()
-        return (c / sd.unsqueeze(1) / sd.unsqueeze(0)).clamp(-1, 1)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
-from .dims import check_index, wrap_dim, wrap_dims
+from .dims import check_index, numpy_names, wrap_dim, wrap_dims
 from .ops import BroadcastTo, Permute, Reshape
 from .state import GraphValue
 
@@ -80,10 +80,12 @@ class ShapeMethods:
             )
         return self.transpose(0, -1)
 
+    @numpy_names
     def unsqueeze(self, dim: int) -> Value:
         dim = wrap_dim(dim, self.ndim + 1)
         return self._viewed(Reshape.apply(self, shape=self.shape[:dim] + (1,) + self.shape[dim:]))
 
+    @numpy_names
     def squeeze(self, dim: Any = None) -> Value:
         if dim is None:
             shape = tuple(s for s in self.shape if s != 1)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .diagnostics import LEAF_INPLACE
-from .dims import wrap_dim, wrap_dims
+from .dims import numpy_names, wrap_dim, wrap_dims
 from .ops import Reshape, ScatterAdd, SetItem
 from .shape_methods import shape_arg
 from .state import GraphValue, grad_mode, state
@@ -66,6 +66,7 @@ class MoreShapeMethods:
         return out
 
     # ------------------------------------------------------------------ splits and views
+    @numpy_names
     def split(self, split_size_or_sections: Any = None, dim: int = 0, *,
               split_size: Any = None) -> tuple[Value, ...]:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
@@ -84,6 +85,7 @@ class MoreShapeMethods:
         starts = range(0, n, size) if n else [0]
         return tuple(self.narrow(dim, s, min(size, n - s)) for s in starts)
 
+    @numpy_names
     def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple[Value, ...]:
         sizes, dim = _ints(split_sizes), wrap_dim(dim, self.ndim)
         n = self.shape[dim]
@@ -93,6 +95,7 @@ class MoreShapeMethods:
         starts = np.cumsum([0] + sizes[:-1])
         return tuple(self.narrow(dim, int(s), k) for s, k in zip(starts, sizes))
 
+    @numpy_names
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Value, ...]:
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
@@ -100,6 +103,7 @@ class MoreShapeMethods:
         n = self.shape[dim]
         return self.split(-(-n // chunks), dim) if n else (self.narrow(dim, 0, 0),) * chunks
 
+    @numpy_names
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Value, ...]:
         """Split into ``n`` near-equal parts (the first ones one larger), or at the given indices."""
         dim = wrap_dim(dim, self.ndim)
@@ -139,12 +143,14 @@ class MoreShapeMethods:
     def dsplit(self, sections: Any) -> tuple[Value, ...]:
         return self._dsplit("dsplit", 2, 3, sections)
 
+    @numpy_names
     def unbind(self, dim: int = 0) -> tuple[Value, ...]:
         if self.ndim == 0:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         dim = wrap_dim(dim, self.ndim)
         return tuple(self.select(dim, i) for i in range(self.shape[dim]))
 
+    @numpy_names
     def narrow(self, dim: int, start: Any, length: int) -> Value:
         """``length`` elements from ``start`` along ``dim`` (a view outside a graph)."""
         if self.ndim == 0:
@@ -159,6 +165,7 @@ class MoreShapeMethods:
             raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
         return self._along(dim, slice(start, start + length))
 
+    @numpy_names
     def select(self, dim: int, index: Any) -> Value:
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -169,6 +176,7 @@ class MoreShapeMethods:
                              f"{list(self.shape)} at dimension {dim}")
         return self._along(dim, index)
 
+    @numpy_names
     def unflatten(self, dim: int, sizes: Any) -> Value:
         dim, sizes = wrap_dim(dim, self.ndim), tuple(_ints(sizes))
         if not sizes:
@@ -396,9 +404,11 @@ class MoreShapeMethods:
         vc[0], vc[1] = vc[0] + 1, state.epoch
         return self
 
+    @numpy_names
     def squeeze_(self, dim: Any = None) -> Value:
         return self._reshape_in_place("squeeze", dim)
 
+    @numpy_names
     def unsqueeze_(self, dim: int) -> Value:
         return self._reshape_in_place("unsqueeze", dim)
 

@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .dims import wrap_dim
+from .dims import numpy_names, wrap_dim
 from .dtypes import as_data
 from .methods import index_arg as _index
 from .ops import Cat, Stack, Where
@@ -25,10 +25,12 @@ def _v(x: Any) -> Value:
     return x if isinstance(x, Value) else Value(as_data(x))
 
 
+@numpy_names
 def unsqueeze(x: Any, dim: int) -> Value:
     return _v(x).unsqueeze(dim)
 
 
+@numpy_names
 def squeeze(x: Any, dim: Any = None) -> Value:
     return _v(x).squeeze(dim)
 
@@ -167,18 +169,22 @@ def clamp(x: Any, min: Any = None, max: Any = None) -> Value:  # noqa: A002
     return _v(x).clamp(min, max)
 
 
+@numpy_names
 def sum(x: Any, dim: Any = None, keepdim: bool = False, **kw: Any) -> Value:  # noqa: A001
     return _v(x).sum(dim, keepdim, **kw)
 
 
+@numpy_names
 def mean(x: Any, dim: Any = None, keepdim: bool = False, **kw: Any) -> Value:
     return _v(x).mean(dim, keepdim, **kw)
 
 
+@numpy_names
 def max(x: Any, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:  # noqa: A001
     return _v(x).max(dim, keepdim, **kw)
 
 
+@numpy_names
 def min(x: Any, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:  # noqa: A001
     return _v(x).min(dim, keepdim, **kw)
 
@@ -230,14 +236,17 @@ def addmm(input: Any, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1
     return _v(input).addmm(mat1, mat2, beta=beta, alpha=alpha)
 
 
+@numpy_names
 def gather(input: Any, dim: int, index: Any) -> Value:
     return _v(input).gather(dim, index)
 
 
+@numpy_names
 def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Value:
     return _v(input).scatter_add(dim, index, src)
 
 
+@numpy_names
 def index_select(input: Any, dim: int, index: Any) -> Value:
     return _v(input).index_select(dim, index)
 
@@ -246,22 +255,27 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Value:
     return _v(input).masked_fill(mask, value)
 
 
+@numpy_names
 def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
     return _v(input).sort(dim, descending, stable)
 
 
+@numpy_names
 def argsort(input: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Value:
     return _v(input).argsort(dim, descending, stable)
 
 
+@numpy_names
 def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     return _v(input).topk(k, dim, largest, sorted)
 
 
+@numpy_names
 def argmax(input: Any, dim: Any = None, keepdim: bool = False) -> Value:
     return _v(input).argmax(dim, keepdim)
 
 
+@numpy_names
 def argmin(input: Any, dim: Any = None, keepdim: bool = False) -> Value:
     return _v(input).argmin(dim, keepdim)
 
@@ -306,11 +320,13 @@ def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 # exported as ``all`` and ``any`` by the package: named with a trailing _ here so that this module
 # keeps Python's builtins all() and any()
+@numpy_names
 def all_(input: Any, dim: Any = None, keepdim: bool = False) -> Value:
     """True where every element (along ``dim``) is nonzero; ``tinygrad_edu.all``."""
     return _v(input).all(dim, keepdim)
 
 
+@numpy_names
 def any_(input: Any, dim: Any = None, keepdim: bool = False) -> Value:
     """True where some element (along ``dim``) is nonzero; ``tinygrad_edu.any``."""
     return _v(input).any(dim, keepdim)
@@ -323,13 +339,16 @@ __all__ += [
 ]
 
 
+@numpy_names
 def softmax(x: Any, dim: int, dtype: Any = None) -> Value:
     return _v(x).softmax(dim, dtype)
 
 
+@numpy_names
 def log_softmax(x: Any, dim: int, dtype: Any = None) -> Value:
     return _v(x).log_softmax(dim, dtype)
 
 
+@numpy_names
 def logsumexp(x: Any, dim: Any, keepdim: bool = False) -> Value:
     return _v(x).logsumexp(dim, keepdim)

@@ -157,7 +157,7 @@ class RNNBase(Module):
                     shapes += [("weight_hr", (proj_size, hidden_size))]
                 names = [f"{n}_l{layer}{'_reverse' if direction else ''}" for n, _ in shapes]
                 for name, (_, shape) in zip(names, shapes):
-                    setattr(self, name, Parameter(np.empty(shape, dtype=dtype)))
+                    self.register_parameter(name, Parameter(np.empty(shape, dtype=dtype)))
                 self._flat_weights_names += names
                 self._all_weights.append(names)
         self.reset_parameters()
