@@ -40,3 +40,23 @@ def test_an_in_place_variant_writes_into_the_value_and_is_recorded_in_a_graph():
     y.sum().backward()
     assert y.grad_fn.name() == "SinhBackward"
     np.testing.assert_allclose(w.grad.numpy(), np.cosh([0.25, 0.5]), rtol=1e-15)
+
+
+def _takes_dim_without_axis(fn) -> bool:
+    import inspect
+    if not inspect.isfunction(fn) or hasattr(fn, "numpy_names"):
+        return False
+    params = inspect.signature(fn).parameters
+    return ("dim" in params or "keepdim" in params) and "axis" not in params and "kwargs" not in params
+
+
+def test_every_function_with_a_dim_also_takes_numpys_axis():
+    import inspect
+    methods = [n for n in dir(tg.Tensor) if not n.startswith("_")
+               and _takes_dim_without_axis(inspect.getattr_static(tg.Tensor, n, None))]
+    functions = [n for n, f in vars(tg).items() if not n.startswith("_") and _takes_dim_without_axis(f)]
+    assert not methods and not functions, f"decorate with dims.numpy_names: {methods} {functions}"
+    x = tg.tensor([[1.0, 5.0], [3.0, 2.0]])
+    assert x.argmax(axis=1).tolist() == [1, 0] and tg.cumsum(x, axis=0).tolist() == [[1.0, 5.0], [4.0, 7.0]]
+    with pytest.raises(TypeError, match="given twice"):
+        x.argmax(dim=0, axis=0)
