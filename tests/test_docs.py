@@ -137,3 +137,38 @@ def test_blog_blocks_run_one_by_one_from_the_repository_root_without_conftest():
     res = subprocess.run([sys.executable, "-c", BLOCK_BY_BLOCK], cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+
+
+def _hooks():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mkdocs_hooks", ROOT / "mkdocs_hooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ZH_PAGES = sorted((ROOT / "docs").rglob("*.zh.md"))
+
+
+@pytest.mark.parametrize("page", ZH_PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_chinese_pages_use_chinese_punctuation(page):
+    """No ASCII , : ; ( ) touching a Chinese character in the prose of a .zh.md page (code, maths,
+    links and URLs aside): Chinese sentences take ，：；（）."""
+    hooks = _hooks()
+    cjk = "[\u3400-\u4dbf\u4e00-\u9fff]"  # Chinese characters
+    bad = re.compile(f"{cjk}[,:;()]|[,:;()]{cjk}")
+    found = []
+    for n, (line, prose) in enumerate(hooks.prose_mask(page.read_text(encoding="utf-8")), 1):
+        if prose:
+            masked, _ = hooks.mask(line)
+            found += [f"line {n}: {m.group(0)!r} in {line.strip()[:80]}" for m in bad.finditer(masked)]
+    assert not found, "\n".join(found)
+
+
+def test_the_hook_joins_chinese_lines_outside_code():
+    hooks = _hooks()
+    md = "拟合\n三个点，\n从 w = 1 出发\nPython\n中文\n\n```python\n>>> 中\n文\n```\n- 一\n- 二\n"
+    out = hooks.join_cjk_lines(md)
+    assert "拟合三个点，从 w = 1 出发\nPython\n中文" in out
+    assert ">>> 中\n文" in out and "- 一\n- 二" in out
