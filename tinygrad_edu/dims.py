@@ -9,10 +9,10 @@ Every op that takes a ``dim`` wraps it here, so that the range check and its mes
   (``RuntimeError: dim 0 appears multiple times in the list of dims``).
 * :func:`check_index` checks integer indexes against a shape before numpy sees them, because
   numpy's message says "axis" where PyTorch's says "dimension".
-* :func:`accept_numpy_names` gives every method with a ``dim``/``keepdim`` parameter numpy's
+* :func:`numpy_names`, a decorator, gives a function with a ``dim``/``keepdim`` parameter numpy's
   spellings too (``x.argmax(axis=1)``, ``x.std(axis=0, keepdims=True)``), as PyTorch's argument
-  parser does for all its functions. ``tinygrad_edu/__init__.py`` runs it once on ``Value``, so a
-  new method that names its parameters ``dim`` and ``keepdim`` gets the aliases with no code.
+  parser does for all its functions: put ``@numpy_names`` on each new method or function that
+  takes a ``dim`` (tests/test_twins.py checks they all do).
 
 This module imports only numpy and the standard library.
 """
