@@ -73,14 +73,24 @@ def unmask(text: str, kept: list[str]) -> str:
     return re.sub("[\ue000-\uf8ff]", lambda m: kept[ord(m.group(0)) - 0xE000], text)
 
 
+def _first_char(line: str) -> str:
+    """The first character a reader sees: past the markup that opens a link or emphasis."""
+    return line.lstrip().lstrip("[*_")[:1]
+
+
+def _last_char(line: str) -> str:
+    """The last character a reader sees: before a link's target and closing markup."""
+    return re.sub(r"\]\([^)]*\)$", "", line.rstrip()).rstrip("]*_")[-1:]
+
+
 def join_cjk_lines(markdown: str) -> str:
     """Join a prose line ending in a Chinese character with the next one starting with one."""
     out: list[str] = []
     prev_prose = False
     for line, prose in prose_mask(markdown):
         stripped = line.lstrip()
-        if (prose and prev_prose and out and stripped and _CJK_CHAR.match(stripped)
-                and _CJK_CHAR.match(out[-1][-1:] or " ") and not _BLOCK_START.match(line)):
+        if (prose and prev_prose and out and stripped and _CJK_CHAR.match(_first_char(line))
+                and _CJK_CHAR.match(_last_char(out[-1]) or " ") and not _BLOCK_START.match(line)):
             out[-1] += stripped
             continue
         out.append(line)

@@ -172,3 +172,48 @@ def test_the_hook_joins_chinese_lines_outside_code():
     out = hooks.join_cjk_lines(md)
     assert "拟合三个点，从 w = 1 出发\nPython\n中文" in out
     assert ">>> 中\n文" in out and "- 一\n- 二" in out
+
+
+ZH_CHAR = "[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
+
+
+def _stray_spaces(page_html: str) -> list[str]:
+    """Whitespace between two Chinese characters in the text of a page's paragraphs, list items,
+    table cells and headings (code and maths aside)."""
+    import html
+
+    m = re.search(r"<article[^>]*>(.*)</article>", page_html, re.S)
+    body = m.group(1) if m else ""
+    body = re.sub(r"<(pre|code|script|style)\b.*?</\1>", "\ue000", body, flags=re.S)
+    body = re.sub(r'<span class="arithmatex">.*?</span>', "\ue000", body, flags=re.S)
+    found = []
+    for _tag, inner in re.findall(r"<(p|li|td|th|h[1-6]|figcaption)\b[^>]*>(.*?)</\1>", body, re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", "", inner))
+        found += [text[max(0, s.start() - 8):s.end() + 8]
+                  for s in re.finditer(f"(?<={ZH_CHAR})\\s+(?={ZH_CHAR})", text)]
+    return found
+
+
+def test_built_chinese_site_has_no_stray_spaces(tmp_path):
+    """mkdocs build --strict, then every page under /zh/: no space between two Chinese characters
+    (the hook joins the source's line breaks; HTML would turn each into a space)."""
+    import shutil
+    import subprocess
+
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("material")
+    pytest.importorskip("mkdocs_static_i18n")
+    mkdocs = shutil.which("mkdocs")
+    assert mkdocs, "mkdocs is importable but its command is not on PATH"
+    import os
+
+    subprocess.run([mkdocs, "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")], cwd=ROOT,
+                   check=True, capture_output=True, timeout=300,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    pages = sorted((tmp_path / "site" / "zh").rglob("*.html"))
+    assert len(pages) > 10
+    found = {str(p.relative_to(tmp_path / "site")): _stray_spaces(p.read_text(encoding="utf-8"))
+             for p in pages}
+    found = {k: v for k, v in found.items() if v}
+    assert not found, found
+    assert _stray_spaces('<article><p>拟合 三个点</p></article>') == ["拟合 三个点"]
