@@ -308,6 +308,28 @@ SAMPLING = {  # grid_sample over its modes; affine_grid with the gradient reachi
     for pad in ("zeros", "border", "reflection")
     for align in (True, False)
 }
+SAMPLING["ctc_loss"] = (
+    lambda T, F, x: [
+        F.ctc_loss(
+            x.log_softmax(2),
+            _long(T, [[1, 2, 2], [3, 3, 0], [4, 1, 0]]),
+            _long(T, [7, 6, 5]),
+            _long(T, [3, 2, 1]),
+        ),
+        F.ctc_loss(
+            x.log_softmax(2), _long(T, [1, 2, 3, 3, 1]), (7, 6, 5), (1, 2, 2), blank=4, reduction="none"
+        ),
+        F.ctc_loss(x[:, 0].log_softmax(1), _long(T, [1, 2]), _long(T, 7), _long(T, 2), reduction="sum"),
+        F.ctc_loss(
+            x.log_softmax(2),
+            _long(T, [[1, 1, 1], [3, 3, 0], [4, 1, 0]]),
+            (4, 6, 5),
+            (3, 2, 0),
+            zero_infinity=True,
+        ),
+    ],
+    lambda s: [_rand(s, 7, 3, 5)],
+)
 SAMPLING["affine_grid"] = (
     lambda T, F, t: [F.affine_grid(t, (2, 3, 4, 5), True), F.affine_grid(t, (2, 1, 3, 2), False)],
     lambda s: [_rand(s, 2, 2, 3)],
@@ -588,6 +610,11 @@ ERRORS = [  # (names it covers, program, key words)
         ["expected grid to have size 2 in last dimension"],
     ),
     (
+        ["ctc_loss"],
+        lambda T, F: F.ctc_loss(f64(T, _rand(0, 5, 2, 4)), _long(T, [[1, 2], [3, 3]]), (6, 4), (2, 2)),
+        ["Expected input_lengths to have value at most 5"],
+    ),
+    (
         ["affine_grid"],
         lambda T, F: F.affine_grid(f64(T, _rand(0, 1, 3, 3)), (1, 1, 2, 2), False),
         ["Expected a batch of 2D affine matrices of shape Nx2x3"],
@@ -690,6 +717,11 @@ def _many(*shapes):
 D = {"dtype": "float64"}  # parameters in float64 in both libraries
 T5 = [1, -1, -1, 1, 1.0]
 MODULES = {  # name: (constructor(T), inputs from a seed, forward(T, m, *xs) or None)
+    "CTCLoss": (
+        lambda T: T.nn.CTCLoss(blank=4, reduction="sum"),
+        _args(0, 6, 2, 5),
+        lambda T, m, x: m(x.log_softmax(2), _long(T, [[1, 2], [3, 0]]), (6, 5), (2, 1)),
+    ),
     "Hardtanh": (lambda T: T.nn.Hardtanh(-0.5, 2.0), _args(0, 3, 4), None),
     "ReLU6": (lambda T: T.nn.ReLU6(), lambda s: [_rand(s, 3, 4) * 3], None),
     "SELU": (lambda T: T.nn.SELU(), _args(0, 3, 4), None),
@@ -970,6 +1002,11 @@ def test_module_initialisation_shapes_and_bounds():
 
 
 MODULE_ERRORS = [  # (names, program, words)
+    (
+        ["CTCLoss"],
+        lambda T: T.nn.CTCLoss()(f64(T, _rand(0, 5, 2, 4)), _long(T, [[1, 2], [3, 3]]), (5, 4), (3, 2)),
+        ["Expected tensor to have size at least 3 at dimension 1"],
+    ),
     (["Hardtanh", "ReLU6"], lambda T: T.nn.Hardtanh(1.0, -1.0), ["must be greater than min_val"]),
     (
         ["SELU", "CELU", "Hardsigmoid", "Hardswish", "Mish", "Threshold", "RReLU"],

@@ -600,3 +600,31 @@ def test_gumbel_softmax():
     assert set(np.unique(hard.detach().numpy())) <= {0.0, 1.0} and hard.detach().numpy().sum() == 6
     hard.sum().backward()
     np.testing.assert_allclose(logits.grad.numpy(), 0.0, atol=1e-12)  # rows of a softmax sum to 1
+
+
+# ---------------------------------------------------------------- CTC
+def test_ctc_loss_against_enumerated_alignments():
+    """Two time steps, one label: the alignments are (l, l), (b, l), (l, b)."""
+    lp = tg.tensor(np.log(RNG.dirichlet(np.ones(3), size=(2, 1))), requires_grad=True)  # (T=2, N=1, C=3)
+    p = np.exp(lp.detach().numpy()[:, 0])
+    want = -np.log(p[0, 1] * p[1, 1] + p[0, 0] * p[1, 1] + p[0, 1] * p[1, 0])
+    got = F.ctc_loss(lp, tg.tensor([[1]]), [2], [1], reduction="sum")
+    np.testing.assert_allclose(got.item(), want, rtol=1e-12)
+    x = leaf(5, 2, 4)
+    assert gradcheck(lambda v: F.ctc_loss(v.log_softmax(2), tg.tensor([[1, 2], [3, 3]]), (5, 4), (2, 2)), [x])
+    assert (
+        F.ctc_loss(x.log_softmax(2), tg.tensor([[1, 1], [3, 3]]), (2, 4), (2, 2), reduction="none")[0].item()
+        == math.inf
+    )
+    assert (
+        F.ctc_loss(
+            x.log_softmax(2),
+            tg.tensor([[1, 1], [2, 2]]),
+            (2, 2),
+            (2, 2),
+            zero_infinity=True,
+            reduction="none",
+        )[0].item()
+        == 0
+    )
+    assert repr(nn.CTCLoss(blank=2)) == "CTCLoss()"

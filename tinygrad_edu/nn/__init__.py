@@ -181,3 +181,7 @@ __all__ += [
     "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "Fold", "Unfold", "Upsample",
     "UpsamplingNearest2d", "UpsamplingBilinear2d"
 ]
+
+from .ctc import CTCLoss  # noqa: E402
+
+__all__ += ["CTCLoss"]

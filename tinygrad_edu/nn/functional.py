@@ -239,3 +239,8 @@ __all__ += [
 from .sampling import affine_grid, grid_sample, gumbel_softmax  # noqa: E402
 
 __all__ += ["affine_grid", "grid_sample", "gumbel_softmax"]
+
+# ---------------------------------------------------------------- CTC (nn/ctc.py)
+from .ctc import ctc_loss  # noqa: E402
+
+__all__ += ["ctc_loss"]
