@@ -98,9 +98,23 @@ def join_cjk_lines(markdown: str) -> str:
     return "\n".join(out)
 
 
+# Above an English page shown under /zh/ (a page without a .zh.md falls back to English).
+UNTRANSLATED = ('!!! note "本页尚未翻译"\n'
+                "    这一页还没有中文版，下面是英文原文。已经翻译的页面见[首页](index.md)。\n\n")
+
+
 def on_page_markdown(markdown: str, page: object = None, **kwargs: object) -> str:
     markdown = markdown.replace("<BLANKLINE>", "")
-    src = getattr(getattr(page, "file", None), "src_uri", "") or ""
+    file = getattr(page, "file", None)
+    src, dest = getattr(file, "src_uri", "") or "", getattr(file, "dest_uri", "") or ""
     if src.endswith(".zh.md"):
         markdown = join_cjk_lines(markdown)
+    elif dest.startswith("zh/"):
+        markdown = _after_title(markdown, UNTRANSLATED)
     return markdown
+
+
+def _after_title(markdown: str, text: str) -> str:
+    """``text`` inserted after the page's first-level title (or at the top if it has none)."""
+    m = re.match(r"\s*# [^\n]*\n", markdown)
+    return markdown[:m.end()] + "\n" + text + markdown[m.end():] if m else text + markdown

@@ -217,3 +217,12 @@ def test_built_chinese_site_has_no_stray_spaces(tmp_path):
     found = {k: v for k, v in found.items() if v}
     assert not found, found
     assert _stray_spaces('<article><p>拟合 三个点</p></article>') == ["拟合 三个点"]
+    # an English page shown under /zh/ says so at the top; a translated page does not
+    for page in pages:
+        rel = page.relative_to(tmp_path / "site" / "zh").parent
+        source = ROOT / "docs" / (f"{rel}.md" if str(rel) != "." else "index.md")
+        if not source.exists():  # e.g. blogs/ is blogs/index.md
+            source = ROOT / "docs" / rel / "index.md"
+        if source.exists():
+            translated = source.with_name(source.name.replace(".md", ".zh.md")).exists()
+            assert ("本页尚未翻译" in page.read_text(encoding="utf-8")) != translated, page
