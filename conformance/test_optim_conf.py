@@ -12,6 +12,14 @@ import tinygrad_edu as tg  # noqa: E402
 from tinygrad_edu import optim  # noqa: E402
 from tinygrad_edu.optim import lr_scheduler as sched_tg  # noqa: E402
 
+COVERED = {
+    "optim + lr_scheduler": [
+        "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta",
+        "lr_scheduler.StepLR", "lr_scheduler.MultiStepLR", "lr_scheduler.ExponentialLR",
+        "lr_scheduler.CosineAnnealingLR", "lr_scheduler.LambdaLR",
+    ],
+}
+
 STEPS = 20
 TORCH_ONLY_GROUP_KEYS = {"foreach", "capturable", "differentiable", "fused"}
 
