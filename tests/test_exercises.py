@@ -264,7 +264,7 @@ WRONG += [
      ["multiply by out.grad"]),
     ("add_mul_backward", {**RIGHT["add_mul_backward"],
                           todo("backward of *"): "a.grad = out.grad * b.data\nb.grad = out.grad * a.data"},
-     ["must ADD up"]),
+     ["ADD into it"]),
     ("chain_by_hand", {todo("backprop_by_hand"): "L.grad = 1.0\ne._backward()\nd._backward()\nL._backward()"},
      ["output first"]),
     ("chain_by_hand", {todo("backprop_by_hand"): "L._backward()\nd._backward()\ne._backward()"},
@@ -297,6 +297,15 @@ WRONG += [
      ["unbroadcast(g, a.data.shape)", "expected shape (3,)"]),
     ("value_sum_mean", {**RIGHT["value_sum_mean"], todo("mean"): "return sum_(a, axis, "
                                                                  "keepdims)"}, ["1 / n"]),
+    ("value_sum_mean", {**RIGHT["value_sum_mean"],
+                        todo("backward of sum"): "a.grad = sum_backward(out.grad, a.data.shape, axis,"
+                                                 " keepdims)"},
+     ["a is summed twice"]),
+    ("value_matmul", {todo("backward of @"): "a.grad, b.grad = matmul_backward(a.data, b.data, out.grad)"},
+     ["used twice"]),
+    ("add_mul_backward", {**RIGHT["add_mul_backward"],
+                          todo("backward of +"): "a.grad = out.grad\nb.grad = out.grad"},
+     ["overwrites the parent's grad", "ADD into it"]),
     ("value_matmul", {todo("backward of @"): "ga, gb = matmul_backward(a.data, b.data, out.grad)\n"
                                              "a.grad = a.grad + gb.T\nb.grad = b.grad + ga.T"},
      ["matmul_backward(a.data, b.data, out.grad)"]),

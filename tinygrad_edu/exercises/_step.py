@@ -90,7 +90,21 @@ def local_grads(what: str, out: Any, grad: Any, parents: Sequence[Any]) -> list:
     if fn is None:
         raise CheckError(T(f"{what}: the result has no _backward", f"{what}：结果没有 _backward"))
     call(T(f"the _backward of {what}", f"{what} 的 _backward"), fn)
-    return [p.grad for p in parents]
+    first = [np.array(p.grad, dtype=np.float64, copy=True) for p in parents]
+    first = [float(g) if g.ndim == 0 else g for g in first]
+    call(T(f"the _backward of {what}", f"{what} 的 _backward"), fn)  # again: it must add, not overwrite
+    for p, g in zip(parents, first):
+        if np.any(np.asarray(g) != 0) and matches(p.grad, g):
+            raise CheckError(T(
+                f"{what}: calling out._backward() twice left the parent's grad at {fmt(g)}: your _backward "
+                f"overwrites the parent's grad. ADD into it (a.grad = a.grad + ...): a Value used by several "
+                f"ops gets the sum of their contributions.",
+                f"{what}：调用两次 out._backward() 后，父节点的 grad 仍是 {fmt(g)}：你的 _backward "
+                f"覆盖了父节点的 grad。要累加（a.grad = a.grad + ...）：被多个运算使用的 Value "
+                f"得到它们贡献之和。"))
+    for p, g in zip(parents, first):
+        p.grad = np.array(g, dtype=np.float64)
+    return first
 
 
 def check_expr(sol: Any, desc: str, fn: Callable, arrays: Sequence[Any], hint: str = "",

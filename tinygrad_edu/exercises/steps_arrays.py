@@ -149,6 +149,10 @@ def _check_sum_mean(sol: Any) -> None:
                          lambda a, w: (a * w).sum(1) * np.array([1.0, 2.0, 3.0]), tip),
                         ("(a * w).sum(axis=0, keepdims=True) * "
                          "a", lambda a, w: (a * w).sum(0, True) * a, tip),
+                        ("a.sum(axis=1) * w.sum(axis=1) + a.sum(axis=1) (a summed twice)",
+                         lambda a, w: a.sum(1) * w.sum(1) + a.sum(1),
+                         tip + T(" ADD into a.grad: a is summed twice.",
+                                 "要累加进 a.grad：a 被求和了两次。")),
                         ("(a * w).mean()", lambda a, w: (a * w).mean(), mtip),
                         ("(a * w).mean(axis=1, keepdims=True) * "
                          "a", lambda a, w: (a * w).mean(1, True) * a, mtip)):
@@ -223,8 +227,11 @@ def _check_matmul(sol: Any) -> None:
     for sa, sb in (((2, 3), (3, 4)), ((5, 2), (2, 1)), ((1, 3), (3, 3))):
         check_expr(sol, f"a @ b, shapes {sa} and {sb}", lambda a, b: a @ b,
                    [rng.uniform(-1, 1, sa), rng.uniform(-1, 1, sb)], tip)
-    check_expr(sol, "((x @ w + b).relu() * x @ "
-                    "w).mean()", lambda x, w, b: ((x @ w + b).relu() * x @ w).mean(),
+    check_expr(sol, "a @ b + a @ b * 2 (a and b used twice)", lambda a, b: a @ b + a @ b * 2,
+               [rng.uniform(-1, 1, (2, 3)), rng.uniform(-1, 1, (3, 2))],
+               tip + T(" ADD into the grads: a and b are used twice.", "要累加进梯度：a 和 b 都被用了两次。"))
+    check_expr(sol, "((x @ w + b).relu() * x @ w).mean()",
+               lambda x, w, b: ((x @ w + b).relu() * x @ w).mean(),
                [rng.uniform(-1, 1, (4, 3)), rng.uniform(-1, 1, (3, 3)), rng.uniform(-1, 1, 3)], tip,
                names="xwb")
 

@@ -198,6 +198,12 @@ def _check_add_mul(sol: Any) -> None:
                   f"a * b，a = {av}，b = {bv}，out.grad = {g}：调用 out._backward() 后的 b.grad"),
                 gb, av * g, tip)
     x = V(3.0)
+    (gx, _) = local_grads("x + x", x + x, 1.0, (x, x))
+    compare(T("x + x with x = 3, out.grad = 1: x.grad (x is both parents)",
+              "x + x，x = 3，out.grad = 1：x.grad（x 同时是两个父节点）"), gx, 2.0,
+            T("x is used twice: both contributions must ADD up (a.grad = a.grad + ..., not a.grad = ...)",
+              "x 被用了两次：两份贡献要相加（a.grad = a.grad + ...，而不是 a.grad = ...）"))
+    x = V(3.0)
     (gx, _) = local_grads("x * x", x * x, 1.0, (x, x))
     compare(T("x * x with x = 3, out.grad = 1: x.grad (x is both parents)",
               "x * x，x = 3，out.grad = 1：x.grad（x 同时是两个父节点）"), gx, 6.0,
