@@ -42,13 +42,13 @@ _WORDS = {
         "notation": "Notation: dL/dv is the derivative of L with respect to a value v. At each node, "
                     "upstream is dL/d(the node's output);\nthe node sends upstream * (its local derivative) "
                     "to each input, summed back to the input's shape.",
-        "constant": "constant", "upstream": "upstream", "local": "local", "to": "to {label}:",
-        "summed": "-> summed:", "start": "   (the start: dL/dL = 1)",
+        "constant": "constant", "upstream": "upstream", "local": "local", "to": "to {label}: ",
+        "summed": "-> summed: ", "start": "   (the start: dL/dL = 1)",
         "used": "   ({label} is used {n} times: the gradients add up)",
         "leaves": "\nleaf gradients (added into .grad):",
-        "unfused": ", unfused:",
+        "unfused": ", unfused: ",
         "plus": "step +: dL/d({x} @ {w}^T) = upstream (the local derivative of + is 1)",
-        "bias": "dL/d{b} = upstream summed over the batch =", "step": "step @:",
+        "bias": "dL/d{b} = upstream summed over the batch = ", "step": "step @: ",
     },
     "zh": {
         "head": "L = {loss} 的反向传播：{count}，从输出倒着走回输入。",
@@ -60,14 +60,15 @@ _WORDS = {
         "used": "  （{label} 被用了 {n} 次：梯度相加）",
         "leaves": "\n叶子节点的梯度（累加进 .grad）：",
         "unfused": "，拆开写：", "plus": "第 + 步：dL/d({x} @ {w}^T) = 上游（+ 的局部导数是 1）",
-        "bias": "dL/d{b} = 上游沿批次求和 =", "step": "第 @ 步：",
+        "bias": "dL/d{b} = 上游沿批次求和 = ", "step": "第 @ 步：",
     },
 }
 
 
 def _num(x: Any, exact: bool = False) -> str:
-    """One number: ``-14`` not ``-14.0``; ``1/3`` for a simple fraction (so that printed numbers
-    multiply out exactly); otherwise 4 significant digits, or every digit when ``exact``."""
+    """One number: ``-14`` not ``-14.0``; a short decimal whole (``7.3125``); ``1/3`` for a simple
+    fraction (so that printed numbers multiply out exactly); otherwise 4 significant digits, or every
+    digit when ``exact``."""
     x = x.item() if hasattr(x, "item") else x
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
@@ -75,6 +76,9 @@ def _num(x: Any, exact: bool = False) -> str:
         return str(int(x))
     if exact or not np.isfinite(x):
         return repr(float(x))
+    short = repr(float(x))
+    if "e" not in short and len(short.lstrip("-").replace(".", "").lstrip("0")) <= 6:
+        return short  # a short exact decimal (7.3125) is shown whole, not rounded to 7.312
     frac = Fraction(x).limit_denominator(64)
     if frac.denominator <= 64 and abs(float(frac) - x) <= 1e-12 * abs(x) and len(f"{x:.4g}") > 5:
         return f"{frac.numerator}/{frac.denominator}"
@@ -337,17 +341,17 @@ def _print(loss_label: str, rows: list[ExplainRow], out: TextIO, unfuse: bool, w
         for inp in r.inputs:
             target, to = f"dL/d{_wrap(inp.label)}", w["to"].format(label=inp.label)
             if inp.local is None:  # matmul-like: the formula says what is sent
-                print(f"    {to} {target} = {inp.formula.removeprefix('sends ').replace('upstream', up)} = "
+                print(f"    {to}{target} = {inp.formula.removeprefix('sends ').replace('upstream', up)} = "
                       f"{fmt(inp.sent, max_items=4)}", file=out)
                 continue
             rhs = inp.formula.split(" = ", 1)[1]
             factor = rhs if re.fullmatch(r"[\w.]+|1/n|-?\d+", rhs) else w["local"]
             local = fmt(inp.local, max_items=4)
             shown = "" if local == rhs else f" = {local}"  # "= 1 = 1" says nothing twice
-            print(f"    {to} {w['local']} {inp.formula}{shown}", file=out)
+            print(f"    {to}{w['local']} {inp.formula}{shown}", file=out)
             if inp.products is not None:
                 print(f"        {target} = {up} * {factor} = {fmt(inp.products, max_items=4)}"
-                      f" {w['summed']} {fmt(inp.sent, max_items=4)}", file=out)
+                      f" {w['summed']}{fmt(inp.sent, max_items=4)}", file=out)
             else:
                 print(f"        {target} = {up} * {factor} = {fmt(inp.sent, max_items=4)}", file=out)
     print(w["leaves"], file=out)
@@ -372,15 +376,15 @@ def _print_linear_unfused(r: ExplainRow, out: TextIO, words: dict) -> None:
     """A fused Linear node, shown as the two steps it fuses: t = x @ W^T, then out = t + b."""
     x, w, *b = r.operands
     bias, up, step = (f" + {b[0]}" if b else ""), words["upstream"], words["step"]
-    print(f"\n[{r.step}] {r.label} = {r.expression}{words['unfused']} "
+    print(f"\n[{r.step}] {r.label} = {r.expression}{words['unfused']}"
           f"{r.label} = {x} @ {w}^T{bias} = {fmt(r.value, max_items=4)}", file=out)
     print(f"    {up} = dL/d{_wrap(r.label)} = {_upstream_text(r, '', words)}", file=out)
     sent = {i.label: i.sent for i in r.inputs}
     if b:
         print(f"    {words['plus'].format(x=x, w=w)}", file=out)
         if b[0] in sent:
-            print(f"            {words['bias'].format(b=b[0])} {fmt(sent[b[0]], max_items=4)}", file=out)
+            print(f"            {words['bias'].format(b=b[0])}{fmt(sent[b[0]], max_items=4)}", file=out)
     if x in sent:
-        print(f"    {step} dL/d{x} = {up} @ {w} = {fmt(sent[x], max_items=4)}", file=out)
+        print(f"    {step}dL/d{x} = {up} @ {w} = {fmt(sent[x], max_items=4)}", file=out)
     if w in sent:
-        print(f"    {step} dL/d{w} = {up}^T @ {x} = {fmt(sent[w], max_items=4)}", file=out)
+        print(f"    {step}dL/d{w} = {up}^T @ {x} = {fmt(sent[w], max_items=4)}", file=out)
