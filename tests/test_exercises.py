@@ -668,3 +668,15 @@ def test_typical_wrong_answer_is_reported_in_chinese(name, replacements, words, 
     said = [line for line in body if not line.startswith("（")]
     line = said[0] if "check_op" in said[0] else said[-1]
     assert re.search(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]", line), report
+
+
+@pytest.mark.parametrize("name", [e.NAME for e in ex.EXERCISES if getattr(e, "NEEDS", ())])
+def test_a_chain_of_the_learners_own_fills_passes(name, tmp_path):
+    """Each step on top of the OTHER correct answers (RIGHT, written differently from the references,
+    e.g. `a.grad += ...` in step 4) of every step it builds on, as a learner's folder holds them."""
+    n = ex.number_of(name)
+    for k in ex.needs(n) + [n]:
+        step = ex.exercise(k).NAME
+        (tmp_path / ex.filename(k)).write_text(fill(step, RIGHT[step]), encoding="utf-8")
+    ok, report = ex.run_check(n, tmp_path)
+    assert ok, report

@@ -166,7 +166,12 @@ def _check_arith(sol: Any) -> None:
             ("a / b", lambda: a / b, -1.5, ("a / b = a * b ** -1", "a / b = a * b ** -1")),
             ("6 / a", lambda: 6 / a, 2.0, ("6 / a calls rdiv(a, 6): b / a = b * a ** -1 with b = 6.",
                                            "6 / a 调用的是 rdiv(a, 6)：b / a = b * a ** -1，其中 b = 6。"))):
-        out = call(expr, fn)
+        out = call(expr, fn, on_error=T(*tip) + T(" (Inside rsub and rdiv, b - a or b / a with a plain "
+                                                  "number b calls them again, forever.)", "（在 rsub 和 "
+                                                                                          "rdiv 里，b "
+                                                                                          "是普通数字时 b "
+                                                                                          "- a 或 b / a "
+                                                                                          "会再次调用它们自己，没完没了。）"))
         if not hasattr(out, "data"):
             raise CheckError(T(f"{expr} should be a Value, received {out!r}",
                                f"{expr} 应该是一个 Value，得到的是 {out!r}"))
@@ -272,8 +277,8 @@ def _check_tanh_relu(sol: Any) -> None:
                              "前向里负的输入被置零了：它的梯度也是 0。"))],
            ("d relu(a)/da is 1 where a > 0 and 0 elsewhere: out.grad * (a.data > 0).",
             "d relu(a)/da 在 a > 0 处是 1，其余是 0：out.grad * (a.data > 0)。"))
-    check_expr(sol, "(a * b).tanh() + (a - b).relu()", lambda a, b: (a * b).tanh() + (a - b).relu(),
-               [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
+    for xs in ([0.5, 1.5], [-1.0, 0.25], [2.0, -0.5]):  # scalars: + and * broadcast from step 19 on
+        check_expr(sol, "(a * b).tanh() + (a - b).relu()", lambda a, b: (a * b).tanh() + (a - b).relu(), xs)
 
 
 TANH_RELU = Step(
