@@ -90,7 +90,17 @@ def test_values_are_named_by_the_callers_variables():
     z = w * 3.0
     dot = viz.to_dot(z, backward=True)
     assert 'label="z = 6\\ngrad 1"' in dot and 'label="w = 2\\ngrad 3"' in dot
-    assert viz.to_text(z).splitlines()[1] == "└─ leaf: w = 2  grad 3"
+    assert viz.to_text(z).splitlines()[1:] == ["├─ leaf: w = 2  grad 3", "└─ number: 3"]
+
+
+def test_to_text_shows_the_python_numbers_an_op_took():
+    w = tg.tensor(1.0, requires_grad=True)
+    c = (w * 3.0 + 1.0) ** 2
+    assert viz.to_text(c).splitlines() == [
+        "**  Pow: c = 16", "├─ +  Add: 4", "│  ├─ *  Mul: 3", "│  │  ├─ leaf: w = 1", "│  │  └─ number: 3",
+        "│  └─ number: 1", "└─ number: 2"]
+    c.backward()  # Mul no longer holds the 3 it saved; viz.backward would have kept it
+    assert "number (its value was freed by backward; viz.backward keeps it)" in viz.to_text(c)
 
 
 def test_backward_refuses_a_value_without_grad():

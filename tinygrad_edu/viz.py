@@ -217,16 +217,20 @@ def draw(root: Value, path: str, max_size: int = 6, size: str | None = "4.5,7",
 
 
 def to_text(root: Value, max_size: int = 4, backward: bool = False) -> str:
-    """An indented tree for terminals: the output at the top, its inputs below. A value used
-    twice is printed once and referred to afterwards."""
+    """An indented tree for terminals: the output at the top, its inputs below, plain Python
+    numbers an op took included (``number: 2`` under ``x ** 2``). A value used twice is printed
+    once and referred to afterwards."""
     names = _caller_names(inspect.currentframe().f_back)
     if backward:
         _backward(root)
     lines: list[str] = []
     seen: dict[int, str] = {}
-    stack: list[tuple[Value, str, str]] = [(root, "", "")]
+    stack: list[tuple[Value | str, str, str]] = [(root, "", "")]
     while stack:
         v, prefix, branch = stack.pop()
+        if isinstance(v, str):  # a plain number an op took
+            lines.append(f"{prefix}{branch}{v}")
+            continue
         data = fmt(v.detach().numpy(), max_items=max_size)
         name = v.name or names.get(id(v))
         desc = f"{name} = {data}" if name else data
@@ -239,7 +243,10 @@ def to_text(root: Value, max_size: int = 4, backward: bool = False) -> str:
         seen[id(v)] = f"line {len(lines) + 1}"
         lines.append(f"{prefix}{branch}{kind}: {desc}{tail}")
         if v.grad_fn is not None:
-            kids = [p for p in v.grad_fn.parents if p is not None]
+            consts = _seen(v)[1] or _constants(v.grad_fn, v)
+            kids = [p if p is not None else f"number: {fmt(consts[i])}" if i in consts else
+                    "number (its value was freed by backward; viz.backward keeps it)"
+                    for i, p in enumerate(v.grad_fn.parents)]
             child_prefix = prefix + ("   " if branch.startswith("└") else "│  " if branch else "")
             for i, p in enumerate(reversed(kids)):
                 stack.append((p, child_prefix, "└─ " if i == 0 else "├─ "))
