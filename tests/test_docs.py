@@ -226,3 +226,10 @@ def test_built_chinese_site_has_no_stray_spaces(tmp_path):
         if source.exists():
             translated = source.with_name(source.name.replace(".md", ".zh.md")).exists()
             assert ("本页尚未翻译" in page.read_text(encoding="utf-8")) != translated, page
+
+
+def test_inline_code_in_tables_does_not_break_mid_word():
+    css = (ROOT / "docs" / "assets" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    rule = css.split(".md-typeset table:not([class]) td code")[1].split("}")[0]
+    assert "white-space: nowrap" in rule and "word-break: keep-all" in rule
+    assert "assets/stylesheets/extra.css" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
