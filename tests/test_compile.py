@@ -53,7 +53,8 @@ def test_seed001_source_reads_like_the_post():
     f, _, _ = seed001(True, epochs=1)
     src = f.source
     assert src.startswith("def step(")
-    for line in ("# Mul: y_pred = w1 * x**2", "# PowBackward", "# MulBackward", "g_w1 = ", "g_w2 = ", "y_pred = ", "loss = "):
+    for line in ("# Mul: y_pred = w1 * x**2", "# PowBackward", "# MulBackward", "g_w1 = ", "g_w2 = ",
+                 "y_pred = ", "loss = "):
         assert line in src, line
     assert "w1 * t" in src and "Value" not in src and "backward(" not in src  # straight-line floats
     assert "_v0._grad = None" in src  # w.grad = None, written back

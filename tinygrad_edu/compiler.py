@@ -33,7 +33,6 @@ import keyword
 import linecache
 import re
 import sys
-import threading
 import warnings
 from typing import Any, Callable
 
@@ -193,7 +192,8 @@ class CompiledFunction:
                     installed.append((owner, name, owner.__dict__.get(name, _MISS)))
                     setattr(owner, name, new)  # the capture's hooks, for this call only
                 cap_mod._local.capture = c
-                sys.settrace(namer(c))
+                if old_trace is None:  # (under a debugger or coverage: no names, theirs is left alone)
+                    sys.settrace(namer(c))
                 result = fn(*wrapped)
             finally:
                 sys.settrace(old_trace)
@@ -397,5 +397,3 @@ def _names(c: Capture, lines: list) -> dict[int, str]:
             names[id(t)] = name
     return names
 
-
-_ = threading  # the capture's lock lives in capture.py
