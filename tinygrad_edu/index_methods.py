@@ -18,7 +18,6 @@ from .dims import numpy_names
 from .dtypes import as_data
 from .ops import Gather, GetItem, MatMul, ScatterAddDim, Where
 from .ops.index import check_index
-from .random import Generator, rng
 from .state import GraphValue
 
 if TYPE_CHECKING:
@@ -203,21 +202,6 @@ class IndexMethods:
                  equal_nan: bool = False) -> bool:
         """True when :meth:`isclose` holds everywhere."""
         return bool(np.all(raw(self.isclose(other, rtol, atol, equal_nan))))
-
-    # in-place initialisers (the random ones draw from the global generator: see manual_seed)
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None) -> Value:
-        """Fill in place with samples from N(mean, std**2)."""
-        _check_float("normal_", self.dtype)
-        if std < 0:
-            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        return self.copy_(rng(generator).normal(mean, std, self.shape))
-
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None) -> Value:
-        """Fill in place with samples uniform on [a, b)."""
-        _check_float("uniform_", self.dtype)
-        if a > b:
-            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
-        return self.copy_(rng(generator).uniform(a, b, self.shape))
 
     # linear algebra: MatMul after PyTorch's shape checks
     def mm(self, mat2: Any) -> Value:

@@ -279,16 +279,21 @@ class Methods(MathMethods, ReduceMethods, MoreShapeMethods, RandomMethods, Index
                   keepdims: bool | None) -> Any:
         if isinstance(dim, GraphValue):  # torch.max(x, other): the elementwise maximum
             return (Maximum if op is Max else Minimum).apply(self, dim)
+        if axis is not None or keepdims is not None:  # numpy's names for dim and keepdim
+            if dim is not None or not isinstance(axis, (int, np.integer, type(None))):
+                raise TypeError(f"{op.__name__.lower()}() received an invalid combination of arguments: "
+                                f"dim is one int (given as dim= or axis=, not both)")
+            dim, keepdim = axis, bool(keepdims) if keepdims is not None else keepdim
         if dim is not None:  # PyTorch: x.max(dim) returns (values, indices)
             dim = wrap_dim(dim, self.ndim)
             values = op.apply(self, axis=dim, keepdims=keepdim)
             return MaxResult(values, self._arg(np.argmax if op is Max else np.argmin, dim, keepdim))
-        return op.apply(self, axis=axis, keepdims=bool(keepdims))
+        return op.apply(self)
 
     def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Any:
-        """Largest element: ``max()`` and ``max(axis=...)`` return a Value; ``max(dim)`` returns
-        ``(values, indices)`` as in PyTorch, and ``max(other)`` with a tensor is the elementwise
+        """Largest element: ``max()`` returns a Value; ``max(dim)`` (or numpy's ``max(axis=...)``)
+        returns ``(values, indices)`` as in PyTorch, and ``max(other)`` with a tensor is the elementwise
         maximum. A nan anywhere makes the result nan (its gradient goes to the nan). As in
         PyTorch, ``max(dim)`` sends the gradient to the returned index; ``max()`` splits it
         evenly between tied elements."""
