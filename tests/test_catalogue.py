@@ -6,7 +6,7 @@ gets exactly the verification the built-ins get.
 
 import numpy as np
 import pytest
-from hypothesis import find, given
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
@@ -95,3 +95,22 @@ def test_catalogue_covers_every_builtin_op():
     # ScatterAdd and BroadcastTo are exercised as the backward of GetItem and Sum/expand
     missing = builtin - exercised - {"ScatterAdd"}
     assert not missing, f"ops missing from the catalogue: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_jvp_matches_differences_and_reverse_mode(name):
+    """Forward mode of every op: J v against central differences and <u, J v> = <J^T u, v>, and
+    at second order d<u, J v>/dx (reverse over forward) = d<J^T u, v>/dx (reverse over reverse)."""
+    from tinygrad_edu.testing.jvpcheck import check_jvp
+
+    case = CASES[name]
+    args = _kit_args(case)
+    strategy = broadcastable_arrays(case.n_inputs, args["domain"], args["avoid"], args["margin"],
+                                    args["broadcast"], 3, 3, args["distinct"], args["shapes"])
+
+    @settings(max_examples=4, deadline=None)
+    @given(arrays=strategy, seed=st.integers(0, 1000))
+    def run(arrays, seed):
+        check_jvp(case.fn, arrays, seed=seed, second_order=case.twice)
+
+    run()

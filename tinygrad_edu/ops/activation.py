@@ -96,6 +96,7 @@ class LeakyReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad * ctx.local
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class ELU(Function):
@@ -114,6 +115,7 @@ class ELU(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values  # e^min(x, 0): never overflows on the branch that is not taken
         return grad * (ctx.pos + Exp.apply(Clamp.apply(x, max=0.0)) * ctx.neg_alpha)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Erf(Function):
@@ -130,6 +132,7 @@ class Erf(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad * Exp.apply(-(x * x)) * (2 / math.sqrt(math.pi))
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class GELU(Function):
@@ -154,6 +157,7 @@ class GELU(Function):
             return grad * ((t + 1) * 0.5 + x * 0.5 * (1 - t * t) * ((x * x * (3 * 0.044715) + 1) * _TANH_K))
         cdf = (Erf.apply(x * _SQRT1_2) + 1) * 0.5
         return grad * (cdf + x * Exp.apply(x * x * -0.5) * _INV_SQRT_2PI)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class SiLU(Function):
@@ -171,6 +175,7 @@ class SiLU(Function):
         (x,) = ctx.saved_values
         s = Sigmoid.apply(x)
         return grad * s * (1 + x * (1 - s))
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Softplus(Function):
@@ -189,6 +194,7 @@ class Softplus(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad * (ctx.above + Sigmoid.apply(x * ctx.beta) * ctx.below)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Softmax(Function):
@@ -208,6 +214,7 @@ class Softmax(Function):
     def backward(ctx, grad):
         (z,) = ctx.saved_values
         return z * (grad - (grad * z).sum(axis=ctx.axis, keepdims=True))
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class LogSoftmax(Function):
@@ -227,6 +234,7 @@ class LogSoftmax(Function):
     def backward(ctx, grad):
         (z,) = ctx.saved_values
         return grad - Exp.apply(z) * grad.sum(axis=ctx.axis, keepdims=True)
+    jvp = staticmethod(lambda ctx, t: t - (Exp.apply(ctx.saved_values[0]) * t).sum(ctx.axis, keepdims=True))
 
 
 class LogSumExp(Function):

@@ -20,3 +20,4 @@ class Cast(Function):
     @staticmethod
     def backward(ctx, grad):
         return Cast.apply(grad, dtype=ctx.dtype)
+    jvp = staticmethod(lambda ctx, t: Cast.apply(t, **ctx.settings))  # linear: J t = op(t)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, unbroadcast
+from .tangents import plus, pow_tangent, times, zero
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -48,6 +49,7 @@ class Add(Function):
         sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
         return (unbroadcast(grad, sa) if na else None, unbroadcast(grad, sb) if nb else None)
+    jvp = staticmethod(lambda ctx, ta, tb: plus(ta, tb))
 
 
 class Sub(Function):
@@ -70,6 +72,7 @@ class Sub(Function):
         sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
         return (unbroadcast(grad, sa) if na else None, unbroadcast(-grad, sb) if nb else None)
+    jvp = staticmethod(lambda ctx, ta, tb: plus(ta, times(tb, -1)))
 
 
 class Mul(Function):
@@ -91,6 +94,7 @@ class Mul(Function):
             unbroadcast(grad * b, _shape(a) if nb else a) if na else None,
             unbroadcast(grad * a, _shape(b) if na else b) if nb else None,
         )
+    jvp = staticmethod(lambda c, ta, tb: plus(times(ta, c.saved_values[1]), times(tb, c.saved_values[0])))
 
 
 class Div(Function):
@@ -112,6 +116,11 @@ class Div(Function):
             unbroadcast(-grad * a / (b * b), _shape(b)) if nb else None,
         )
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_values
+        return plus(None if ta is None else ta / b, None if tb is None else -tb * a / (b * b))
+
 
 class Neg(Function):
     """z = -x."""
@@ -130,6 +139,7 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad):
         return -grad
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 def _pow_base_grad(grad: Any, a: Any, b: Any) -> Any:
@@ -175,6 +185,7 @@ class Pow(Function):
         na, nb = ctx.needs_input_grad
         return (_pow_base_grad(grad, a, b) if na else None,
                 _pow_exponent_grad(grad, a, b) if nb else None)
+    jvp = staticmethod(pow_tangent)
 
 
 class Exp(Function):
@@ -192,6 +203,7 @@ class Exp(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_values
         return grad * out
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Log(Function):
@@ -208,6 +220,7 @@ class Log(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad / x
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Sqrt(Function):
@@ -225,6 +238,7 @@ class Sqrt(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_values
         return grad / (2 * out)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Abs(Function):
@@ -240,6 +254,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad * ctx.sign
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Tanh(Function):
@@ -257,6 +272,7 @@ class Tanh(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_values
         return grad * (1 - out * out)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Sigmoid(Function):
@@ -280,6 +296,7 @@ class Sigmoid(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_values
         return grad * out * (1 - out)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class ReLU(Function):
@@ -295,6 +312,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad * ctx.mask
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Clamp(Function):
@@ -315,6 +333,7 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad * ctx.mask
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Sin(Function):
@@ -331,6 +350,7 @@ class Sin(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad * Cos.apply(x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Cos(Function):
@@ -347,6 +367,7 @@ class Cos(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return -grad * Sin.apply(x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Where(Function):
@@ -370,6 +391,7 @@ class Where(Function):
             unbroadcast(grad * c, sa) if na else None,
             unbroadcast(grad * ~c, sb) if nb else None,
         )
+    jvp = staticmethod(lambda ctx, ta, tb: Where.apply(zero(ta), zero(tb), cond=ctx.cond))
 
 
 def _share(a: Any, b: Any, dtype: Any) -> Any:
@@ -408,6 +430,7 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         return _shared_grads(ctx, grad)
+    jvp = staticmethod(lambda ctx, ta, tb: plus(times(ta, ctx.shares[0]), times(tb, ctx.shares[1])))
 
 
 class Minimum(Function):
@@ -423,3 +446,4 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, grad):
         return _shared_grads(ctx, grad)
+    jvp = staticmethod(lambda ctx, ta, tb: plus(times(ta, ctx.shares[0]), times(tb, ctx.shares[1])))

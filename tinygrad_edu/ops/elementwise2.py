@@ -17,6 +17,7 @@ import numpy as np
 
 from ..function import Function, unbroadcast
 from .elementwise import Exp, Sqrt
+from .tangents import plus, times
 
 __all__ = ["Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Log1p",
            "Expm1", "LogBase", "Erfc", "Hypot", "LogAddExp", "Mod"]
@@ -44,6 +45,7 @@ class Tan(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_values
         return grad * (1 + out * out)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Asin(Function):
@@ -60,6 +62,7 @@ class Asin(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad / Sqrt.apply(1 - x * x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Acos(Function):
@@ -76,6 +79,7 @@ class Acos(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return -grad / Sqrt.apply(1 - x * x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Atan(Function):
@@ -92,6 +96,7 @@ class Atan(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad / (1 + x * x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Atan2(Function):
@@ -111,6 +116,11 @@ class Atan2(Function):
         g = grad / (a * a + b * b)
         return (unbroadcast(g * b, _shape(a)) if na else None, unbroadcast(-g * a, _shape(b)) if nb else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_values
+        return plus(times(ta, b), times(tb, -a)) / (a * a + b * b)
+
 
 class Sinh(Function):
     """z = sinh(x) = (e^x - e^-x) / 2."""
@@ -126,6 +136,7 @@ class Sinh(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad * Cosh.apply(x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Cosh(Function):
@@ -142,6 +153,7 @@ class Cosh(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad * Sinh.apply(x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Asinh(Function):
@@ -158,6 +170,7 @@ class Asinh(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad / Sqrt.apply(x * x + 1)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Acosh(Function):
@@ -174,6 +187,7 @@ class Acosh(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad / Sqrt.apply((x - 1) * (x + 1))
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Atanh(Function):
@@ -190,6 +204,7 @@ class Atanh(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad / (1 - x * x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Log1p(Function):
@@ -206,6 +221,7 @@ class Log1p(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad / (1 + x)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Expm1(Function):
@@ -223,6 +239,7 @@ class Expm1(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_values
         return grad * (out + 1)
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class LogBase(Function):
@@ -240,6 +257,7 @@ class LogBase(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad * ctx.k / x
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Erfc(Function):
@@ -258,6 +276,7 @@ class Erfc(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_values
         return grad * Exp.apply(-(x * x)) * -_TWO_OVER_SQRT_PI
+    jvp = backward  # a diagonal Jacobian is its own transpose: J t = J^T t
 
 
 class Hypot(Function):
@@ -277,6 +296,11 @@ class Hypot(Function):
         na, nb = ctx.needs_input_grad
         g = grad / out
         return (unbroadcast(g * a, _shape(a)) if na else None, unbroadcast(g * b, _shape(b)) if nb else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b, out = ctx.saved_values
+        return plus(times(ta, a), times(tb, b)) / out
 
 
 class LogAddExp(Function):
@@ -298,6 +322,11 @@ class LogAddExp(Function):
         return (unbroadcast(grad * Exp.apply((a - out) * ctx.k), _shape(a)) if na else None,
                 unbroadcast(grad * Exp.apply((b - out) * ctx.k), _shape(b)) if nb else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b, out = ctx.saved_values
+        return plus(times(ta, Exp.apply((a - out) * ctx.k)), times(tb, Exp.apply((b - out) * ctx.k)))
+
 
 class Mod(Function):
     """z = a - b q: the remainder of a / b, with q = floor(a / b) (``remainder``, Python's %, the
@@ -318,3 +347,4 @@ class Mod(Function):
         sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
         return (unbroadcast(grad, sa) if na else None, unbroadcast(-grad * ctx.q, sb) if nb else None)
+    jvp = staticmethod(lambda ctx, ta, tb: plus(ta, times(tb, -ctx.q)))

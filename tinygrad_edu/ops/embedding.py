@@ -24,3 +24,4 @@ class EmbeddingFunction(Function):
     def backward(ctx, grad):
         g = grad if ctx.scale is None else grad * ctx.scale
         return ScatterAdd.apply(g, index=ctx.indices, shape=ctx.shape)
+    jvp = staticmethod(lambda ctx, t: EmbeddingFunction.apply(t, **ctx.settings))  # linear: J t = op(t)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..function import Function
 from .shape import ScatterAdd
+from .tangents import filled
 
 
 def coords(index: np.ndarray, dim: int) -> tuple:
@@ -55,6 +56,7 @@ class Gather(Function):
     def backward(ctx, grad):
         zeros = np.zeros(ctx.shape, dtype=ctx.dtype)
         return ScatterAddDim.apply(zeros, grad, dim=ctx.dim, index=ctx.index)
+    jvp = staticmethod(lambda ctx, t: Gather.apply(t, **ctx.settings))  # linear: J t = op(t)
 
 
 class ScatterAddDim(Function):
@@ -76,3 +78,4 @@ class ScatterAddDim(Function):
         if gs is not None and ctx.src_shape != ctx.index.shape:  # src elements past index: zero
             gs = ScatterAdd.apply(gs, index=tuple(slice(0, s) for s in ctx.index.shape), shape=ctx.src_shape)
         return (grad if nx else None), gs
+    jvp = staticmethod(lambda ctx, *ts: ScatterAddDim.apply(*filled(ctx, ts), **ctx.settings))

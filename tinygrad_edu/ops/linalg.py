@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Function, unbroadcast
+from .tangents import plus
 
 
 def _swap_last(x):
@@ -52,3 +53,8 @@ class MatMul(Function):
         na, nb = ctx.needs_input_grad
         return (unbroadcast(g @ _swap_last(b2), a2.shape).reshape(sa) if na else None,
                 unbroadcast(_swap_last(a2) @ g, b2.shape).reshape(sb) if nb else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # bilinear: dZ = dA @ B + A @ dB
+        a, b = ctx.saved_values
+        return plus(None if ta is None else MatMul.apply(ta, b), None if tb is None else MatMul.apply(a, tb))

@@ -191,6 +191,7 @@ class SvdVals(Function):
         if not isinstance(grad, np.ndarray):
             raise NotImplementedError("the double backward of svdvals is not implemented")
         return (ctx.u * grad[..., None, :]) @ ctx.vh
+    jvp = staticmethod(lambda ctx, t: (ctx.u * (t @ _t(ctx.vh))).sum(-2))  # ds_i = u_i^T dA v_i
 
 
 class EigvalsH(Function):
@@ -211,6 +212,7 @@ class EigvalsH(Function):
         if not isinstance(grad, np.ndarray):
             raise NotImplementedError("the double backward of eigvalsh is not implemented")
         return (ctx.v * grad[..., None, :]) @ _t(ctx.v)
+    jvp = staticmethod(lambda ctx, t: (ctx.v * (t @ ctx.v)).sum(-2))  # dw_i = v_i^T dA v_i
 
 
 def parse_einsum(eq: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:

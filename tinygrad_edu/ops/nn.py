@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Function, unbroadcast
+from .tangents import plus
 
 
 def linear_error(x, w) -> RuntimeError:
@@ -59,6 +60,12 @@ class LinearFunction(Function):
         gx = mm(grad, w) if needs[0] else None
         gw = mm(g2.T, x2) if needs[1] else None
         return (gx, gw) if len(needs) == 2 else (gx, gw, batch_sum(g2) if needs[2] else None)
+
+    @staticmethod
+    def jvp(ctx, tx, tw, tb=None):  # bilinear in (x, W), plus db
+        x, w = ctx.saved_values
+        return plus(None if tx is None else LinearFunction.apply(tx, w),
+                    None if tw is None else LinearFunction.apply(x, tw), tb)
 
 
 class MSEFunction(Function):

@@ -43,6 +43,7 @@ class Sum(Function):
     @staticmethod
     def backward(ctx, grad):
         return BroadcastTo.apply(grad.reshape(ctx.kept), shape=ctx.shape)
+    jvp = staticmethod(lambda ctx, t: Sum.apply(t, **ctx.settings))  # linear: J t = op(t)
 
 
 class Mean(Function):
@@ -61,6 +62,7 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, grad):
         return BroadcastTo.apply(grad.reshape(ctx.kept) / ctx.n, shape=ctx.shape)
+    jvp = staticmethod(lambda ctx, t: Mean.apply(t, **ctx.settings))  # linear: J t = op(t)
 
 
 def _check_nonempty(name: str, shape: tuple[int, ...], axis: Any, axes: tuple[int, ...]) -> None:
@@ -124,6 +126,10 @@ class _Extremum(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.reshape(ctx.kept) * ctx.weight
+    @staticmethod
+    def jvp(ctx, t):  # the tangents of the extreme elements (shared on ties), as backward sends
+        s = ctx.settings
+        return Sum.apply(t * ctx.weight, axis=s.get("axis"), keepdims=s.get("keepdims", False))
 
 
 class Max(_Extremum):

@@ -31,3 +31,4 @@ class Cumsum(Function):
     @staticmethod
     def backward(ctx, grad):
         return Cumsum.apply(grad, axis=ctx.axis, reverse=not ctx.reverse)
+    jvp = staticmethod(lambda ctx, t: Cumsum.apply(t, **ctx.settings))  # linear: J t = op(t)

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..dims import check_index
 from ..function import Function, unbroadcast
+from .tangents import filled
 
 
 class Reshape(Function):
@@ -24,6 +25,7 @@ class Reshape(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.reshape(ctx.shape)
+    jvp = staticmethod(lambda ctx, t: Reshape.apply(t, **ctx.settings))  # linear: J t = op(t)
 
 
 class Permute(Function):
@@ -40,6 +42,7 @@ class Permute(Function):
     def backward(ctx, grad):
         inverse = tuple(int(i) for i in np.argsort(ctx.axes))
         return Permute.apply(grad, axes=inverse)
+    jvp = staticmethod(lambda ctx, t: Permute.apply(t, **ctx.settings))  # linear: J t = op(t)
 
 
 class BroadcastTo(Function):
@@ -55,6 +58,7 @@ class BroadcastTo(Function):
     @staticmethod
     def backward(ctx, grad):
         return unbroadcast(grad, ctx.shape)
+    jvp = staticmethod(lambda ctx, t: BroadcastTo.apply(t, **ctx.settings))  # linear: J t = op(t)
 
 
 def is_basic_index(index: Any) -> bool:
@@ -87,6 +91,7 @@ class GetItem(Function):
     @staticmethod
     def backward(ctx, grad):
         return ScatterAdd.apply(grad, index=ctx.index, shape=ctx.shape)
+    jvp = staticmethod(lambda ctx, t: GetItem.apply(t, **ctx.settings))  # linear: J t = op(t)
 
 
 class SetItem(Function):
@@ -107,6 +112,7 @@ class SetItem(Function):
         gx = SetItem.apply(grad, 0.0, index=ctx.index) if nx else None
         gv = unbroadcast(GetItem.apply(grad, index=ctx.index), ctx.vshape) if nv else None
         return gx, gv
+    jvp = staticmethod(lambda ctx, *ts: SetItem.apply(*filled(ctx, ts), **ctx.settings))
 
 
 class ScatterAdd(Function):
@@ -130,6 +136,7 @@ class ScatterAdd(Function):
     @staticmethod
     def backward(ctx, grad):
         return GetItem.apply(grad, index=ctx.index)
+    jvp = staticmethod(lambda ctx, t: ScatterAdd.apply(t, **ctx.settings))  # linear: J t = op(t)
 
 
 class Cat(Function):
@@ -154,6 +161,7 @@ class Cat(Function):
                 grads.append(None)
             start += size
         return tuple(grads)
+    jvp = staticmethod(lambda ctx, *ts: Cat.apply(*filled(ctx, ts), **ctx.settings))
 
 
 class Stack(Function):
@@ -174,3 +182,4 @@ class Stack(Function):
             GetItem.apply(grad, index=lead + (j,)) if need else None
             for j, need in enumerate(ctx.needs_input_grad)
         )
+    jvp = staticmethod(lambda ctx, *ts: Stack.apply(*filled(ctx, ts), **ctx.settings))
