@@ -488,6 +488,8 @@ def test_hints_go_from_the_idea_to_the_answer(name):
             assert line not in first, (lang, line)
         assert not re.search(r"^\s*(def |return )", first, re.M)
     assert ex.hints(n, "en")[-1] == step.HINT
+    assert not any("[[" in h for lang in ("en", "zh") for h in ex.hints(n, lang))
+    assert "[[" not in ex.template(n) and "[[" not in ex.template(n, "zh")
 
 
 def test_hint_levels_grow_each_time_they_are_asked(tmp_path, capsys):

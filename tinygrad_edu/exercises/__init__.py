@@ -50,7 +50,7 @@ from ._common import CheckError, T, fill, get_lang, load_file, load_source, set_
 from ._zh_reports import translate
 
 __all__ = ["EXERCISES", "exercise", "filename", "template", "reference_source", "load_reference",
-           "run_check", "hints", "number_of", "set_lang", "get_lang"]
+           "run_check", "hints", "number_of", "numbered", "set_lang", "get_lang"]
 
 EXERCISES: list[Any] = [
     ex01_numerical, ex02_chain_rule,
@@ -90,17 +90,22 @@ def _module(match: re.Match) -> str:
     return filename(number_of(match.group(1)))[:-3]
 
 
+def numbered(text: str) -> str:
+    """``text`` with each ``[[#name]]`` replaced by the number of the step called name."""
+    return re.sub(r"\[\[#(\w+)\]\]", lambda m: str(number_of(m.group(1))), text)
+
+
 def template(n: int, lang: str = "en") -> str:
     """Step ``n``'s template: its step numbers and the module names of the learner's earlier files
     filled in; with ``lang="zh"`` its docstring is the Chinese text."""
     ex = exercise(n)
-    text = re.sub(r"\[\[(\w+)\]\]", _module, ex.TEMPLATE)
+    text = re.sub(r"\[\[(\w+)\]\]", _module, numbered(ex.TEMPLATE))
     text = re.sub(r"exercises check \d+", f"exercises check {n}", text)
     text = re.sub(r'^"""Exercise \d+:', f'"""Exercise {n}:', text)
     if lang == "zh" and text.startswith('"""'):
         end = text.index('"""', 3) + 3
-        text = (f'"""练习 {n}：{ex.TITLE_ZH}\n\n{ex.TEXT_ZH}\n\n检查：python -m tinygrad_edu.exercises '
-                f'check {n} --lang zh\n"""' + text[end:])
+        text = (f'"""练习 {n}：{ex.TITLE_ZH}\n\n{numbered(ex.TEXT_ZH)}\n\n'
+                f'检查：python -m tinygrad_edu.exercises check {n} --lang zh\n"""' + text[end:])
     return text
 
 
@@ -131,7 +136,7 @@ def load_reference(n: int) -> ModuleType:
 
 def hints(n: int, lang: str = "en") -> list[str]:
     """Step ``n``'s hints, from the idea (no answer code) to the last one (which may show it)."""
-    return [zh if lang == "zh" else en for en, zh in exercise(n).HINTS]
+    return [numbered(zh if lang == "zh" else en) for en, zh in exercise(n).HINTS]
 
 
 def title(n: int, lang: str = "en") -> str:

@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from typing import Sequence
 
-from . import EXERCISES, exercise, filename, hints, run_check, template, title
+from . import EXERCISES, exercise, filename, hints, numbered, run_check, template, title
 
 __all__ = ["main", "HINT_STATE"]
 
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "show":
         ex = exercise(args.n)
-        text = ex.TEXT_ZH if lang == "zh" else template(args.n).split('"""')[1].strip()
+        text = numbered(ex.TEXT_ZH) if lang == "zh" else template(args.n).split('"""')[1].strip()
         print(f"{args.n}. {title(args.n, lang)}\n\n{text}" if lang == "zh" else text)
         return 0
     if args.command in ("start", "reset"):

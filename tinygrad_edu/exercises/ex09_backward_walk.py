@@ -31,7 +31,7 @@ every node in ONE pass:
      that uses it has already passed its contribution back: its gradient
      is complete.
   3. Call node.backward_fn(gradient of node): one gradient per parent.
-     ADD each into that parent's gradient (step 8!).
+     ADD each into that parent's gradient (step [[#accumulate]]!).
 
 Here, like torch.autograd.grad (and unlike .backward()), the gradients
 go in a dict keyed by id(node), not into an attribute of the nodes, and

@@ -29,7 +29,7 @@ is repeated to match:
     a: (3,)   + b: (2, 3)  ->  (2, 3)     a is reused for each of 2 rows
     a: (2, 1) * b: (2, 3)  ->  (2, 3)     a's column is reused 3 times
 
-A broadcast operand is used many times, so (step 8!) its gradient is
+A broadcast operand is used many times, so (step [[#accumulate]]!) its gradient is
 the SUM of the gradients of all of its copies. In backward the gradient
 arrives in the broadcast shape and must be summed back to the input's:
 
@@ -54,7 +54,7 @@ def unbroadcast(grad, shape):
 
 def mul_backward(a, b, grad):
     """(dL/da, dL/db) for out = a * b, given grad = dL/d(out)."""
-    # TODO: step 4's gradients + unbroadcast
+    # TODO: step [[#add_mul_backward]]'s gradients + unbroadcast
     raise NotImplementedError("TODO: mul_backward")
 '''
 
@@ -137,7 +137,7 @@ TEXT_ZH = (
     'numpy 的广播把操作数拉伸到一个共同的形状。形状从右边对齐；缺的前导轴补上；大小为 1 的轴重复以匹配：\n'
     '\n    a: (3,)   + b: (2, 3)  ->  (2, 3)     a 对 2 行中的每一行重复使用\n'
     '    a: (2, 1) * b: (2, 3)  ->  (2, 3)     a 的那一列被重复使用 3 次\n'
-    '\n被广播的操作数被用了很多次，所以（第 8 步！）它的梯度是所有拷贝梯度之和。'
+    '\n被广播的操作数被用了很多次，所以（第 [[#accumulate]] 步！）它的梯度是所有拷贝梯度之和。'
     '反向时梯度以广播后的形状到达，\n'
     '必须求和回输入的形状：1. 对广播加在前面的轴求和；2. 对输入中大小为 1 的轴用 keepdims=True 求和。\n'
     '\n任务：\n  1. unbroadcast(grad, shape)：把 grad 恰好求和回 shape。\n'

@@ -74,12 +74,12 @@ BROADCAST = Step(
     ("Your Values hold numpy arrays, and numpy broadcasts: a bias of shape\n"
      "(3,) plus a batch (2, 3). The forward already works, but the backward\n"
      "of + and * adds an out.grad of shape (2, 3) into a.grad of shape (3,),\n"
-     "which fails. Your unbroadcast (step 18) sums it back. Every op built on\n"
+     "which fails. Your unbroadcast (step [[#unbroadcast]]) sums it back. Every op built on\n"
      "+ and * (-, /) is fixed at the same time.\n\n"
      "Task: write the backward of + and * again, with unbroadcast.",
      "你的 Value 存的是 numpy 数组，而 numpy 会广播：形状 (3,) 的偏置加上一批 (2, 3) 的数据。\n"
      "前向已经能算，但 + 和 * 的反向会把形状 (2, 3) 的 out.grad 加到形状 (3,) 的 a.grad 上，\n"
-     "这就出错了。你在第 18 步写的 unbroadcast 能把它求和回去。建立在 + 和 * 之上的运算\n"
+     "这就出错了。你在第 [[#unbroadcast]] 步写的 unbroadcast 能把它求和回去。建立在 + 和 * 之上的运算\n"
      "（-、/）也同时修好了。\n\n"
      "任务：用 unbroadcast 重新写 + 和 * 的反向。"),
     BROADCAST_BODY,
@@ -87,12 +87,16 @@ BROADCAST = Step(
                                             "b.grad = b.grad + unbroadcast(out.grad, b.data.shape)",
      "TODO: backward of * that broadcasts": "a.grad = a.grad + unbroadcast(b.data * out.grad, a.data.shape)\n"
                                             "b.grad = b.grad + unbroadcast(a.data * out.grad, b.data.shape)"},
-    [("The local gradients are the ones you wrote in step 4; only their shape is wrong. Which function "
+    [("The local gradients are the ones you wrote in step [[#add_mul_backward]]; only their shape is "
+      "wrong. Which function "
       "of yours brings a gradient back to an input's shape?",
-      "局部梯度和第 4 步写的一样，只是形状不对。你写过的哪个函数能把梯度变回输入的形状？"),
-     ("Compute each parent's share as in step 4 (out.grad, or the other operand's data times out.grad), "
+      "局部梯度和第 [[#add_mul_backward]] 步写的一样，只是形状不对。"
+      "你写过的哪个函数能把梯度变回输入的形状？"),
+     ("Compute each parent's share as in step [[#add_mul_backward]] (out.grad, or the other operand's "
+      "data times out.grad), "
       "then pass it through unbroadcast(share, parent.data.shape) before adding it.",
-      "像第 4 步那样算出每个父节点分到的梯度（out.grad，或另一个操作数的 data 乘以 out.grad），"
+      "像第 [[#add_mul_backward]] 步那样算出每个父节点分到的梯度（out.grad，或另一个操作数的 data 乘以 "
+      "out.grad），"
       "加进去之前先经过 unbroadcast(share, parent.data.shape)。"),
      ("+: a.grad = a.grad + unbroadcast(out.grad, a.data.shape)   (the same for b)\n"
       "*: a.grad = a.grad + unbroadcast(b.data * out.grad, a.data.shape)\n"
@@ -171,10 +175,10 @@ SUM_MEAN = Step(
      "times 1/n, so it needs no backward of its own",
      "求和把梯度复制回参与求和的每个元素（先把求和的轴补回来）；平均就是求和乘以 1/n，不需要自己的反向"),
     ("A loss is one number: the sum or the mean of many. Your sum_backward\n"
-     "(step 20) spreads out.grad back to a's shape. mean needs no backward:\n"
+     "(step [[#sum_mean]]) spreads out.grad back to a's shape. mean needs no backward:\n"
      "it is a sum times 1/n.\n\n"
      "Task: the backward of sum, and mean by composition.",
-     "损失是一个数：很多数的和或平均。你在第 20 步写的 sum_backward 会把 out.grad\n"
+     "损失是一个数：很多数的和或平均。你在第 [[#sum_mean]] 步写的 sum_backward 会把 out.grad\n"
      "铺回 a 的形状。平均不需要反向：它就是求和乘以 1/n。\n\n"
      "任务：写出 sum 的反向，以及用组合写出 mean。"),
     SUM_MEAN_BODY,
@@ -241,9 +245,9 @@ MATMUL = Step(
     ("the gradients of a @ b are out.grad @ b.T and a.T @ out.grad: with @ a layer is one op",
      "a @ b 的梯度是 out.grad @ b.T 和 a.T @ out.grad：有了 @，一层网络就是一个运算"),
     ("A layer of a network is x @ W + b. You have + with broadcasting; the\n"
-     "last op is @, whose backward you wrote as a numpy function (step 22).\n\n"
+     "last op is @, whose backward you wrote as a numpy function (step [[#matmul]]).\n\n"
      "Task: the backward of @, with your matmul_backward.",
-     "网络的一层是 x @ W + b。带广播的 + 已经有了；最后一个运算是 @，它的反向你在第 22 步\n"
+     "网络的一层是 x @ W + b。带广播的 + 已经有了；最后一个运算是 @，它的反向你在第 [[#matmul]] 步\n"
      "写成了一个 numpy 函数。\n\n"
      "任务：用你的 matmul_backward 写出 @ 的反向。"),
     MATMUL_BODY,

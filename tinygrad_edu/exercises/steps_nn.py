@@ -371,11 +371,11 @@ MOMENTUM = Step(
      "turns (param, grad, buffer) into the new pair",
      "动量是状态：每个参数在一步和下一步之间保留自己的缓冲，你的 sgd_step 把（参数，梯度，"
      "缓冲）变成新的一对"),
-    ("Your sgd_step (step 27) does PyTorch's SGD for one array. An optimizer\n"
+    ("Your sgd_step (step [[#sgd_momentum]]) does PyTorch's SGD for one array. An optimizer\n"
      "needs it for every parameter, with one momentum buffer per parameter\n"
      "kept between steps (None before the first).\n\n"
      "Task: SGD.step, with your sgd_step.",
-     "你在第 27 步写的 sgd_step 对一个数组执行 PyTorch 的 SGD。优化器要对每个参数都这样做，\n"
+     "你在第 [[#sgd_momentum]] 步写的 sgd_step 对一个数组执行 PyTorch 的 SGD。优化器要对每个参数都这样做，\n"
      "并且每个参数有一个动量缓冲，在各步之间保留（第一步之前是 None）。\n\n"
      "任务：用你的 sgd_step 写出 SGD.step。"),
     MOMENTUM_BODY,

@@ -93,11 +93,11 @@ POW = Step(
     ("Your engine can now walk any graph of + and *. Time for more ops. Each\n"
      "new op is the same pattern: compute the forward, remember the parent,\n"
      "and give _backward that ADDS (local derivative) * out.grad into a.grad.\n"
-     "First a ** k, where k is a plain number (step 12 had the formula).\n\n"
+     "First a ** k, where k is a plain number (step [[#pow_backward]] had the formula).\n\n"
      "Task: write the backward of a ** k.",
      "你的引擎已经能走遍任何由 + 和 * 组成的图。该加更多运算了。每个新运算都是同一个套路：\n"
      "算前向，记住父节点，再给出 _backward，把（局部导数）乘以 out.grad 累加到 a.grad。\n"
-     "先做 a ** k，其中 k 是普通数字（第 12 步讲过公式）。\n\n"
+     "先做 a ** k，其中 k 是普通数字（第 [[#pow_backward]] 步讲过公式）。\n\n"
      "任务：写出 a ** k 的反向。"),
     POW_BODY,
     {"TODO: backward of a ** k": "a.grad = a.grad + k * a.data ** (k - 1) * out.grad"},
