@@ -97,8 +97,10 @@ def main(argv: list[str] | None = None) -> None:
     sweep = {m: run(dataset, 1000, m, steps, f"Batch, momentum={m}", lang=args.lang) for m in SWEEP}
     for m, ls in sweep.items():
         tail = ls[-250:]
-        print(f"full batch, momentum={m}: final_loss={ls[-1]:.3f}, last 250 steps between "
-              f"{min(tail):.3f} and {max(tail):.3f}")
+        print(tr(args.lang, f"full batch, momentum={m}: final_loss={ls[-1]:.3f}, last 250 steps between "
+                            f"{min(tail):.3f} and {max(tail):.3f}",
+                 f"全批量，momentum={m}：final_loss={ls[-1]:.3f}，最后 250 步在 "
+                 f"{min(tail):.3f} 和 {max(tail):.3f} 之间"))
     print()
     print(tr(args.lang, NOTE, NOTE_ZH))
     print(tr(args.lang, STEPS_NOTE, STEPS_NOTE_ZH))
