@@ -364,3 +364,22 @@ def test_a_changed_learning_rate_or_eval_mode_retraces():
     model.eval()
     f()
     assert "training mode" in f.recompiles[-1]
+
+
+def test_tanh_sum_dim_and_a_detached_result_compile_without_a_break():
+    w = tg.tensor([[0.5, -1.0, 2.0]], requires_grad=True)
+
+    def step(x):
+        y = (x * w).tanh().sum(dim=1)
+        loss = (y * y).mean()
+        loss.backward()
+        return loss.detach()
+
+    f = tg.compile(step, fullgraph=True)
+    x = tg.tensor([[1.0, 2.0, 3.0], [0.5, 0.25, -1.0]])
+    for scale in (1.0, 2.0, -0.5):
+        w.grad = None
+        ours = f(x * scale).item(), w.grad.tolist()
+        w.grad = None
+        assert ours == (step(x * scale).item(), w.grad.tolist())
+    assert f.graph_break is None and "# TanhBackward" in f.source

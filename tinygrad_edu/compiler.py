@@ -250,7 +250,7 @@ def _ret(c: Capture, x: Any, ops: list) -> str:
         h = c.holders.get(id(x))
         if h is not None and h[1].startswith("_v"):
             return h[1]
-        t = c.vsym.get(id(x))
+        t = c.vsym.get(id(c.resolve(x)))  # (x.detach(): the numbers of x)
         if not isinstance(t, Tracer):
             raise Untraceable("the step returns a value the trace did not see made")
         ops.append(t)

@@ -313,6 +313,9 @@ def _call(func: Any, args: Any, kwargs: dict) -> Any:
     rec = next(x for x in _flat((args, list(kwargs.values()))) if isinstance(x, Tracer)).rec
     val = func(*_tree(tuple(args), _val), **{k: _tree(v, _val) for k, v in kwargs.items()})
     tracers = [x for x in _flat(args) if isinstance(x, Tracer)]
+    if type(val) is int or isinstance(val, np.dtype) or (type(val) is tuple and all(type(x) is int
+                                                                                  for x in val)):
+        return val  # np.shape, np.ndim, np.size, np.result_type: known while tracing, the same every call
     if isinstance(val, tuple):
         raise Untraceable(f"np.{getattr(func, '__name__', func)} returns several arrays")
     all_py = all(t.py for t in tracers)
