@@ -200,3 +200,5 @@ __all__ += _twins
 from .compiler import compile  # noqa: E402, A004 - torch.compile: trace a step, replay generated Python
 
 __all__ += ["compile"]
+from . import func  # noqa: E402, F401  (torch.func: floor 6)
+from .func import vmap  # noqa: E402, F401  (torch.vmap)

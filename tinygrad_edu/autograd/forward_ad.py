@@ -154,6 +154,9 @@ def make_dual(tensor: Value, tangent: Value, *, level: int | None = None) -> Val
     if tensor.dtype.kind not in "fc" or tangent.dtype.kind not in "fc":
         raise ValueError("Expected both tensor and its forward grad to be floating point or complex")
     dual = _same(tensor)
+    for other in _levels():  # the tangents tensor carries at the other levels (nested jvp)
+        if other is not lv and (t := other.get(tensor)) is not None:
+            other.set(dual, t)
     lv.set(dual, tangent if tangent.dtype == tensor.dtype else tangent.to(tensor.dtype))
     return dual
 
@@ -165,7 +168,13 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
         return UnpackedDualTensor(tensor, None)
     lv = levels[-1] if level is None else levels[level]
     t = lv.get(tensor)
-    return UnpackedDualTensor(tensor if t is None else _same(tensor), t)
+    if t is None:
+        return UnpackedDualTensor(tensor, None)
+    primal = _same(tensor)
+    for other in levels:  # it keeps the tangents of the other levels
+        if other is not lv and (t2 := other.get(tensor)) is not None:
+            other.set(primal, t2)
+    return UnpackedDualTensor(primal, t)
 
 
 def tangent_of(v: Any, level: int = -1) -> Any:
