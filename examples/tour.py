@@ -60,10 +60,12 @@ def first_step(lang: str) -> None:
                           "开始之前:把原文的第一步拆开来看") + f"\n{BAR}")
     print(post_header("000", lang))
     print(tr(lang, """
+(A "seed" is this project's number for each of the five blog posts, 000 to 004.)
 Seed 000 fits y = w*x to x = (1, 2, 3), y = (2, 4, 6) from w = 1. Its first step computes the sum of
 squared errors, sse = sum((w*x - y)^2), and its gradient. Here is the computational graph of sse,
 drawn by tinygrad_edu.viz.to_text (the output at the top, the leaf w at the bottom):
 """, """
+(“种子”是本项目给五篇博客文章的编号,从 000 到 004。)
 种子 000 从 w = 1 出发,用 y = w*x 拟合 x = (1, 2, 3)、y = (2, 4, 6)。第一步先算误差平方和
 sse = sum((w*x - y)^2),再求它对 w 的梯度。下面是 sse 的计算图,由 tinygrad_edu.viz.to_text 画出
 (最上面是输出,最下面是叶子节点 w):
