@@ -424,6 +424,9 @@ from tinygrad_edu.nn.functional import silu as SiLU
     ("value", "from tinygrad_edu import Tensor as Value\n", ["imports tinygrad_edu (Tensor)", "WRITE the "
                                                                                               "piece"]),
     ("backward", "import torch\n", ["imports torch"]),
+    ("numerical", "import numpy as np\n\ndef numerical_derivative(f, x, h=1e-5):\n"
+                  "    return np.gradient([f(x - h), f(x), f(x + h)], h)[1]\n",
+     ["np.gradient may not be used"]),
     ("numerical", "from scipy.misc import derivative\n\ndef numerical_derivative(f, x, h=1e-5):\n"
                   "    return derivative(f, x, h)\n", ["imports scipy"]),
 ])

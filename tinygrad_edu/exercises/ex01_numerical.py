@@ -13,6 +13,11 @@ NAME = "numerical"
 TITLE = "Numerical derivative (central difference)"
 IDEA = ("f'(x) ~ (f(x+h) - f(x-h)) / 2h, with an error that shrinks like h**2: the yardstick of "
         "every gradient check")
+# numpy's own finite differences would do this step's work
+FORBID = {"np.gradient": ("numpy's finite differences are what this step asks you to write.",
+                          "numpy 自带的有限差分正是这一步要你自己写的东西。"),
+          "numpy.gradient": ("numpy's finite differences are what this step asks you to write.",
+                             "numpy 自带的有限差分正是这一步要你自己写的东西。")}
 HINT = """Evaluate f twice, once at x + h and once at x - h, and divide the difference by the distance
 between the two points, which is 2 * h (not h). Use the h you are given."""
 
