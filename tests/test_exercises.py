@@ -685,3 +685,15 @@ def test_a_chain_of_the_learners_own_fills_passes(name, tmp_path):
         (tmp_path / ex.filename(k)).write_text(fill(step, RIGHT[step]), encoding="utf-8")
     ok, report = ex.run_check(n, tmp_path)
     assert ok, report
+
+
+def test_docs_pages_name_the_right_step_numbers():
+    en = (ROOT / "docs" / "exercises.md").read_text(encoding="utf-8")
+    zh = (ROOT / "docs" / "exercises.zh.md").read_text(encoding="utf-8")
+    num = ex.number_of
+    assert f"(steps {num('div_backward')} to {num('exp_tanh')})" in en
+    assert f"a bug hunt (step {num('accumulate')})" in en
+    assert f"tinygrad_edu itself (step {num('custom_op')})" in en
+    assert f"After step {num('backward_walk')} " in en
+    assert f"第 {num('div_backward')} 到 {num('exp_tanh')} 步" in zh and f"第 {num('custom_op')} 步" in zh
+    assert f"做完第 {num('backward_walk')} 步" in zh
