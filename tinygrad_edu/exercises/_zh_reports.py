@@ -189,6 +189,8 @@ PHRASES: dict[str, str] = {
 }
 
 PATTERNS: list[tuple[str, str]] = [
+    (r" for f\(x\) = (.+?): the slope", r"，f(x) = \1：斜率"),
+    (r"^chain\(\.\.\.\) at x = (\S+) for ", r"chain(...)，x = \1，函数 "),
     (r" with upstream grad (\S+): the gradient for the (base|exponent) (\w+) \(parent (\d+)\)",
      r"，上游梯度 \1：\3（第 \4 个父节点）的梯度"),
     (r" must return a tuple of one gradient, one per parent \(e\.g\. ", "必须返回只含一个梯度的元组（例如 "),
