@@ -309,8 +309,8 @@ def section_compiled(reps: int, steps: int, targets: Targets) -> dict:
     """Issue 26: compiled steps (tg.compile) against micrograd, the post and hand-written numpy."""
     n = W.EPOCHS * len(W.X)
     print(f"\n7. Compiled steps (tinygrad_edu.compile): seed 001's fit, {n} per-sample updates (ms per "
-          f"fit, the first call, which runs eagerly and traces, included; the post's row: median of {INNER} "
-          f"fits per round), and the MLP's SGD step, {steps} steps once traced (steps/s)")
+          f"fit, the first two calls, which run eagerly and trace, included; the post's row: median of "
+          f"{INNER} fits per round), and the MLP's SGD step, {steps} steps once traced (steps/s)")
     quad = interleaved([(POST, median_of, (W.quad_post, INNER)), ("micrograd", W.quad_micrograd, ()),
                         ("tinygrad_edu compiled", W.quad_compiled, ())], reps)
     for name, v in quad.items():
@@ -323,9 +323,9 @@ def section_compiled(reps: int, steps: int, targets: Targets) -> dict:
           + targets.check(0, "seed 001 fit, compiled: time / the post's code", vs_post, "<=", 5))
     trace = statistics.median(W.quad_trace_cost() for _ in range(5))
     mtrace = statistics.median(W.mlp_trace_cost() for _ in range(5))
-    print(f"   the first call of a compiled step (it runs eagerly, traces and writes the code): seed 001's "
-          f"{trace * 1e3:.2f} ms; the MLP's (batch 128) {mtrace * 1e3:.2f} ms more than an eager step "
-          "(medians of 5)")
+    print(f"   the first two calls of a compiled step (they run eagerly, trace, compare and write the code): "
+          f"a scalar step's {trace * 1e3:.2f} ms; the MLP's (batch 128) {mtrace * 1e3:.2f} ms more than two "
+          "eager steps (medians of 5)")
     out: dict = {"quadratic": {"seconds": {k: stats(v) for k, v in quad.items()},
                                "compiled/micrograd": stats(vs_mg), "compiled/post": stats(vs_post)},
                  "first_call_s": trace, "mlp_first_call_extra_s": mtrace, "mlp": {}}

@@ -158,9 +158,10 @@ def test_guards_retrace_on_shape_dtype_and_requires_grad():
     def eager(v0, x):
         return float(((v0 - x) ** 2).mean())
 
-    for x in (tg.ones(3), tg.ones(3) * 2, tg.ones(2, 3), tg.ones(2, 3, dtype=tg.float32)):
-        before = v.detach().numpy().copy()
-        assert f(x).item() == pytest.approx(eager(before, x.numpy()))
+    for x in (tg.ones(3), tg.ones(2, 3), tg.ones(2, 3, dtype=tg.float32)):
+        for scale in (1.0, 2.0, 3.0):  # traced twice (the recordings agree), then replayed
+            before = v.detach().numpy().copy()
+            assert f(x * scale).item() == pytest.approx(eager(before, (x * scale).numpy()))
     assert len(f._entries) == 3
     assert any("shape (3,)" in r for r in f.recompiles), f.recompiles
     assert any("dtype float64" in r for r in f.recompiles), f.recompiles
@@ -175,11 +176,11 @@ def test_guards_on_grad_mode_numbers_and_globals():
     def f(x, k):
         return (w * x) ** k
 
-    assert f(2.0, 2).item() == 4.0 and f(3.0, 2).item() == 9.0
-    assert f(3.0, 3).item() == 27.0
+    assert f(2.0, 2).item() == 4.0 and f(3.0, 2).item() == 9.0 and f(4.0, 2).item() == 16.0
+    assert f(3.0, 3).item() == 27.0 and f(2.0, 3).item() == 8.0
     assert "argument k is 2" in f.recompiles[-1]
     with tg.no_grad():
-        assert f(3.0, 3).item() == 27.0
+        assert f(3.0, 3).item() == 27.0 and f(1.0, 3).item() == 1.0
     assert f.recompiles[-1] == "grad mode is on"
     assert len(f._entries) == 3 and f(2.0, 2).item() == 4.0  # older traces stay cached
 
@@ -192,7 +193,7 @@ def test_rebinding_a_captured_global_retraces():
     def f(x):
         return _W * x
 
-    assert f(2.0).item() == 2.0 and f(2.0).item() == 2.0
+    assert f(2.0).item() == 2.0 and f(2.0).item() == 2.0 and f(2.0).item() == 2.0
     _W = tg.tensor(5.0, requires_grad=True)
     assert f(2.0).item() == 10.0
     assert "the global _W is the same object" in f.recompiles[-1]
@@ -203,7 +204,7 @@ def test_cache_limit_then_eager_with_one_warning():
     f = tg.compile(lambda n: w * n)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for n in range(CACHE_LIMIT + 3):
+        for n in range(2 * CACHE_LIMIT + 3):
             assert f(n).item() == n
     assert len(caught) == 1 and "CACHE_LIMIT" in str(caught[0].message)
     assert f.graph_break is not None
@@ -327,19 +328,19 @@ def test_compiled_outputs_have_no_graph_and_grads_accumulate_across_calls():
         loss.backward()  # no zero_grad: .grad adds up, as in eager
         return loss
 
-    for x in (1.0, 2.0, 3.0):
+    for x in (1.0, 2.0, 3.0, 4.0):
         out = f(x)
     assert not out.requires_grad and out.grad_fn is None
-    assert w.grad.tolist() == [6.0, 0.0]
+    assert w.grad.tolist() == [10.0, 0.0]
 
 
 def test_reset_and_docs_names():
     w = tg.tensor(1.0, requires_grad=True)
     f = tg.compile(lambda x: w * x)
-    f(1.0)
+    f(1.0), f(1.0)
     assert f.source is not None
     f.reset()
-    assert f.source is None and f(2.0).item() == 2.0 and f.source is not None
+    assert f.source is None and f(2.0).item() == 2.0 and f(3.0).item() == 3.0 and f.source is not None
     assert "compile" in tg.__all__
 
 
@@ -383,3 +384,25 @@ def test_tanh_sum_dim_and_a_detached_result_compile_without_a_break():
         w.grad = None
         assert ours == (step(x * scale).item(), w.grad.tolist())
     assert f.graph_break is None and "# TanhBackward" in f.source
+
+
+def test_numbers_read_into_python_are_caught_by_the_second_recording():
+    w = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    rng, eager_rng = np.random.default_rng(0), np.random.default_rng(0)
+
+    def step(x, rng):
+        noise = float(rng.standard_normal())  # drawn in Python: a constant of the recorded code
+        return (w * x + noise).sum()
+
+    with pytest.warns(UserWarning, match="traced into different code"):
+        f = tg.compile(lambda x: step(x, rng))
+        for x in (1.0, 2.0, 3.0, 4.0):
+            assert f(x).item() == step(x, eager_rng).item()
+    assert f.graph_break is not None
+
+    def index(i):
+        return w[i] * 2  # an index made of an input's numbers: traced, not a constant
+
+    f = tg.compile(index, fullgraph=True)
+    assert [f(tg.tensor([k])).tolist() for k in (0, 1, 2, 0)] == [[2.0], [4.0], [6.0], [2.0]]

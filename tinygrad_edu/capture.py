@@ -21,7 +21,7 @@ import numpy as np
 from .function import Function, input_node
 from .optim.optimizer import Optimizer
 from .state import GraphValue, state
-from .tracer import Recording, Tracer, Untraceable, _operands
+from .tracer import Recording, Tracer, Untraceable, _operands, _tree, _val
 from .value import Value
 
 __all__ = ["Capture", "GraphBreak", "SymFloat", "active"]
@@ -203,6 +203,7 @@ class Capture:
         ctx.saved_values = ()
         ctx.needs_input_grad = node.needs_input_grad if node is not None else (False,) * len(inputs)
         self.rec.group = group(cls.__name__)
+        settings = {k: self.setting(v) for k, v in settings.items()}  # x[y]: y's numbers, traced
         try:
             res = cls.forward(ctx, *raw, **settings)
             if isinstance(res, Tracer) and type(res.val) is np.ndarray and not res.val.shape:
@@ -223,17 +224,28 @@ class Capture:
         ``ctx = _ctx(MatMul, needs); out = _fwd(ctx, a, b)``, and its backward ``_bwd(ctx, g)``."""
         cc = cls.__new__(cls)
         cc.saved_values, cc.needs_input_grad = (), needs
-        val = cls.forward(cc, *[x.val if isinstance(x, Tracer) else x for x in raw], **settings)
+        val = cls.forward(cc, *[x.val if isinstance(x, Tracer) else x for x in raw],
+                          **{k: _tree(v, _val) for k, v in settings.items()})
         if type(val) is np.ndarray and not val.shape:
             val = val[()]
         ctx_t = self.rec.emit("_ctx({}, {})", (cls, needs), cc)
         ctx_t.name = f"ctx_{cls.__name__}"
         text, ops = _operands(self.rec, tuple(raw), True)
-        kw = "".join(f", {k}={{}}" for k in settings)
+        kw = ""
+        for k, v in settings.items():
+            kt, kops = _operands(self.rec, v, True)
+            kw, ops = kw + f", {k}={kt}", ops + kops
         py = type(val) is np.float64
         call = f"_fwd({{}}, {text[1:-1].rstrip(',')}{kw})"
-        return self.rec.emit(f"float({call})" if py else call, (ctx_t, *ops, *settings.values()), val,
-                             py=py), (ctx_t, cc)
+        return self.rec.emit(f"float({call})" if py else call, (ctx_t, *ops), val, py=py), (ctx_t, cc)
+
+    def setting(self, v: Any) -> Any:
+        """An op's setting with the arrays that are a traced value's numbers as their tracers."""
+        if isinstance(v, (tuple, list)):
+            return type(v)(self.setting(x) for x in v)
+        if isinstance(v, (np.ndarray, np.generic)) and id(v) in self.raw:
+            return self.raw[id(v)]
+        return v
 
     def opaque_backward(self, node: Function, ctx: tuple, g: Any) -> tuple:
         ctx_t, cc = ctx

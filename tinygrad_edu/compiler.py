@@ -120,6 +120,7 @@ class CompiledFunction:
         self.recompiles: list[str] = []
         self._entries: list[tuple[Callable, Callable, str, list[str]]] = []
         self._fast: Callable = _miss
+        self._pending: tuple | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         r = self._fast(*args) if not kwargs else _MISS
@@ -132,25 +133,28 @@ class CompiledFunction:
 
     def reset(self) -> None:
         """Forget every trace (as ``torch._dynamo.reset()``): the next call traces again."""
-        self._entries, self._fast, self.source, self.graph_break = [], _miss, None, None
+        self._entries, self._fast, self.source, self.graph_break, self._pending = [], _miss, None, None, None
 
     def _slow(self, args: tuple, kwargs: dict) -> Any:
         if self.graph_break is not None or kwargs or cap_mod.active() is not None:
             return self.fn(*args, **kwargs)  # eager: after a break, with keywords, or inside a trace
-        for i, (fast, _, _, _) in enumerate(self._entries[1:], 1):
+        for i, (fast, *_) in enumerate(self._entries[1:], 1):
             r = fast(*args)
             if r is not _MISS:
                 self._entries.insert(0, self._entries.pop(i))
                 self._fast = fast
                 return r
-        if self._entries:  # the guard that failed in the trace that matched longest
-            why = max(entry[1](*args) for entry in self._entries)[1]
+        pending = self._pending
+        if pending is not None and pending[1](*args)[0] > len(pending[3]):
+            return self._trace(args, True)  # the second recording of these guards: compared with the first
+        if self._entries or pending is not None:  # the guard that failed in the trace that matched longest
+            why = max(entry[1](*args) for entry in self._entries + ([pending] if pending else []))[1]
             self.recompiles.append(why)
-            if len(self._entries) >= CACHE_LIMIT:
-                self._go_eager(f"{CACHE_LIMIT} traces are cached (CACHE_LIMIT) and the guards failed again: "
-                               f"{why}")
+            if len(self._entries) >= CACHE_LIMIT or len(self.recompiles) >= 2 * CACHE_LIMIT:
+                self._go_eager(f"{CACHE_LIMIT} traces are cached (CACHE_LIMIT) or {2 * CACHE_LIMIT} were "
+                               f"made, and the guards failed again: {why}")
                 return self.fn(*args)
-        return self._trace(args)
+        return self._trace(args, False)
 
     def _go_eager(self, why: str) -> None:
         self.graph_break = why
@@ -158,7 +162,7 @@ class CompiledFunction:
         warnings.warn(f"compile({self.__name__}): {why}; running it eagerly from now on", UserWarning,
                       stacklevel=4)
 
-    def _trace(self, args: tuple) -> Any:
+    def _trace(self, args: tuple, second: bool) -> Any:
         fn = self.fn
         c = Capture(fn, self.fullgraph, env_names(fn))
         params = _param_names(fn, len(args))
@@ -213,6 +217,14 @@ class CompiledFunction:
                 if self.fullgraph:
                     raise GraphBreak(f"in {self.__name__}: {why}") from None
                 c.broken = why
+        if c.broken is None and second:
+            c.broken = _differ(self._pending, entry)  # two recordings with the same guards: must agree
+            if c.broken is not None and self.fullgraph:
+                raise GraphBreak(f"in {self.__name__}: {c.broken}")
+        elif c.broken is None:
+            self._pending = entry  # the first recording: used once a second one agrees with it
+            return out
+        self._pending = None
         if c.broken is not None:
             self._go_eager(c.broken)
             return out
@@ -344,7 +356,29 @@ def _build(c: Capture, fn: Any, nargs: int, result: Any) -> tuple:
     text = source + "\n\n" + "\n".join(why) + "\n"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     exec(builtins.compile(text, filename, "exec"), env)  # the compiler's one job: run what it wrote
-    return env[fname], env["_why"], source, [w for _, w in c.guards]
+    return env[fname], env["_why"], source, [w for _, w in c.guards], list(c.rec.consts)
+
+
+def _differ(first: tuple, second: tuple) -> str | None:
+    """Why two recordings of a step with the same guards differ (None: they agree). A number the
+    step read into Python (an index made of an input's numbers, a random draw, the time) is a
+    constant of the code: it shows up here as a constant that changed between the two calls."""
+    if first[2] != second[2] or len(first[4]) != len(second[4]):
+        return ("two calls with the same guards were traced into different code: the step reads numbers "
+                "that change (a random draw in Python, the time) where a replay cannot follow them")
+    for (name, a), (_, b) in zip(first[4], second[4]):
+        if a is not b and not (type(a) is type(b) and (cap_mod._same(a, b) if isinstance(
+                a, (np.ndarray, np.generic)) else _equal(a, b))):
+            return (f"the constant {name} of the code changed between two calls ({a!r} then {b!r}): "
+                    "the step reads numbers that change into Python, where a replay cannot follow them")
+    return None
+
+
+def _equal(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - objects that cannot say
+        return False
 
 
 def _cse(lines: list) -> list:
