@@ -170,7 +170,7 @@ def _numpy_kw(fn: Any) -> Any:
 
 
 SUM_MEAN = Step(
-    "value_sum_mean", ("sum and mean", "求和与平均"),
+    "value_sum_mean", ("Your Value learns sum and mean", "让你的 Value 支持求和与平均"),
     ("sum copies the gradient back to every element it added (re-inserting the summed axis); mean is a sum "
      "times 1/n, so it needs no backward of its own",
      "求和把梯度复制回参与求和的每个元素（先把求和的轴补回来）；平均就是求和乘以 1/n，不需要自己的反向"),
@@ -241,7 +241,7 @@ def _check_matmul(sol: Any) -> None:
 
 
 MATMUL = Step(
-    "value_matmul", ("Matrix product @", "矩阵乘法 @"),
+    "value_matmul", ("Your Value learns @ (matrix product)", "让你的 Value 支持矩阵乘法 @"),
     ("the gradients of a @ b are out.grad @ b.T and a.T @ out.grad: with @ a layer is one op",
      "a @ b 的梯度是 out.grad @ b.T 和 a.T @ out.grad：有了 @，一层网络就是一个运算"),
     ("A layer of a network is x @ W + b. You have + with broadcasting; the\n"

@@ -187,7 +187,7 @@ def _check_arith(sol: Any) -> None:
 
 
 ARITH = Step(
-    "value_arith", ("-, / by composition", "用组合得到减法和除法"),
+    "value_arith", ("Your Value learns - and /, by composition", "让你的 Value 支持 - 和 /：用组合得到"),
     ("a new op built from ops that already have a backward needs no backward of its own: -a = a * -1, "
      "a - b = a + (-b), a / b = a * b**-1",
      "用已有反向的运算组合出来的新运算，不需要自己的反向：-a = a * -1，a - b = a + (-b)，a / b = a * b**-1"),
@@ -238,7 +238,7 @@ def _check_exp_log(sol: Any) -> None:
 
 
 EXP_LOG = Step(
-    "value_exp_log", ("exp and log", "exp 和 log"),
+    "value_exp_log", ("Your Value learns exp and log", "让你的 Value 支持 exp 和 log"),
     ("exp' = exp (the output itself) and log' = 1/a: save what the backward needs when you compute the "
      "forward", "exp 的导数就是输出本身，log 的导数是 1/a：前向时就把反向要用的东西留好"),
     ("Two ops with their own backward. exp(a) is its own derivative, so\n"
@@ -282,7 +282,7 @@ def _check_tanh_relu(sol: Any) -> None:
 
 
 TANH_RELU = Step(
-    "value_tanh_relu", ("tanh and relu", "tanh 和 relu"),
+    "value_tanh_relu", ("Your Value learns tanh and relu", "让你的 Value 支持 tanh 和 relu"),
     ("tanh' = 1 - tanh**2 (from the output) and relu passes the gradient where the input was positive, "
      "nothing elsewhere",
      "tanh 的导数是 1 - tanh**2（用输出算），relu 只在输入为正的地方让梯度通过，其余位置为零"),
