@@ -86,13 +86,12 @@ _FULL = {",": "，", ":": "：", ";": "；"}
 
 def zh_punct(text: str) -> str:
     """Full-width punctuation where Chinese text meets ASCII ``, : ; ( )``: ``(...)`` becomes
-    ``（...）`` when it holds Chinese or touches it, and ``, : ;`` next to Chinese become ``，：；``
+    ``（...）`` when it holds Chinese or opens right after it, and ``, : ;`` next to Chinese become ``，：；``
     (eating the space after). Code such as ``2x(wx - y)`` or ``loss=(1*3-6)^2`` stays as it is."""
     def paren(m: re.Match) -> str:
         before, body = m.group(1), m.group(2)
-        after = text[m.end():m.end() + 1]
-        chinese = re.search(f"[{_CJK}]", body + before + after)
-        return f"{before}（{body}）" if chinese else m.group(0)
+        chinese = re.search("[\u4e00-\u9fff]", body) or re.search(f"[{_CJK}]", before)
+        return f"{before}（{body}）" if chinese else m.group(0)  # not x = (1, 2, 3)、
 
     for _ in range(3):  # innermost pairs first, then the pairs around them
         text = re.sub(r"(^|.)\(((?:[^()\n]|\(\))*)\)", paren, text, flags=re.M)  # calls f() inside

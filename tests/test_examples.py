@@ -311,3 +311,5 @@ def test_zh_punct_keeps_code_and_converts_chinese_sentences():
     assert zh_punct("都等于原文的 2x(wx - y),由 assert 检查") == "都等于原文的 2x(wx - y)，由 assert 检查"
     assert zh_punct("Epoch:0, w=1.0") == "Epoch:0, w=1.0"
     assert zh_punct("(每一轮,backward() 算出的梯度)") == "（每一轮，backward() 算出的梯度）"
+    assert zh_punct("拟合 x = (1, 2, 3)、y = (2, 4, 6)。") == "拟合 x = (1, 2, 3)、y = (2, 4, 6)。"
+    assert zh_punct("停在最后一个样本上(x=3.0, y=6.0)。") == "停在最后一个样本上（x=3.0, y=6.0）。"
