@@ -35,11 +35,50 @@ def test_jacobians_and_hessian():
     np.testing.assert_allclose(func.jacfwd(func.jacfwd(lambda x: (x ** 3).sum()))(x).numpy(), np.diag(6 * X))
 
 
-def test_vmap_of_grad_gives_per_sample_gradients():
+def test_vmap_of_grad_gives_per_sample_gradients(recwarn):
     xs = tg.tensor(np.stack([X, 2 * X]))
-    with pytest.warns(UserWarning, match="per sample"):
-        g = func.vmap(func.grad(f))(xs)
+    g = func.vmap(func.grad(f))(xs)
     np.testing.assert_allclose(g.numpy(), np.cos(xs.numpy()) * xs.numpy() + np.sin(xs.numpy()))
+    assert not [w for w in recwarn if "batching rule" in str(w.message)]  # one batched computation
+
+
+def test_per_sample_gradients_of_an_mlp_match_one_sample_at_a_time(recwarn):
+    rng = np.random.default_rng(0)
+    net = tg.nn.Sequential(tg.nn.Linear(3, 4), tg.nn.Tanh(), tg.nn.Linear(4, 2))
+    params = {k: v.detach() for k, v in net.named_parameters()}
+    xs, ys = tg.tensor(rng.standard_normal((5, 3))), tg.tensor(np.eye(2)[[0, 1, 1, 0, 1]])
+
+    def loss(p, x, y):
+        return -(tg.nn.functional.log_softmax(func.functional_call(net, p, (x,)), -1) * y).sum()
+
+    per = func.vmap(func.grad(loss), in_dims=(None, 0, 0))(params, xs, ys)
+    assert per["0.weight"].shape == (5, 4, 3)
+    for i in range(5):
+        one = func.grad(loss)(params, xs[i], ys[i])
+        for k in one:
+            np.testing.assert_allclose(per[k][i].numpy(), one[k].numpy(), atol=1e-12)
+    assert not [w for w in recwarn if "batching rule" in str(w.message)]
+
+
+@pytest.mark.parametrize("fn, in_dims", [
+    (lambda x: x.sum(0) * x, 0), (lambda x: x.reshape(-1, 1).T @ x.reshape(-1, 1), 0),
+    (lambda x: x.softmax(-1).log() + x.mean(), 1), (lambda x: x[1:].exp() / x.max(), 0),
+    (lambda x: tg.stack([x, x * 2]).permute(1, 0).cumsum(0), 0),
+    (lambda x: tg.where(x > 0, x, x * 0.1).logsumexp(0), 0),
+])
+def test_vmap_matches_a_loop(fn, in_dims):
+    xs = tg.tensor(np.random.default_rng(1).standard_normal((4, 3)))
+    got = func.vmap(fn, in_dims=in_dims)(xs)
+    moved = xs if in_dims == 0 else xs.T
+    want = np.stack([fn(moved[i]).numpy() for i in range(len(moved))])
+    np.testing.assert_allclose(got.numpy(), want, atol=1e-12)
+
+
+def test_vmap_falls_back_per_sample_with_a_warning_where_no_rule_exists():
+    xs = tg.tensor(np.random.default_rng(2).standard_normal((3, 2, 2)) + 3 * np.eye(2))
+    with pytest.warns(UserWarning, match="no batching rule for Det"):
+        got = func.vmap(tg.linalg.det)(xs)
+    np.testing.assert_allclose(got.numpy(), np.linalg.det(xs.numpy()))
 
 
 def test_functional_call():
@@ -56,5 +95,17 @@ def test_errors():
         func.grad(lambda x: x * 2)(x)
     with pytest.raises(ValueError, match="in_dims is not compatible"):
         func.vmap(lambda a, b: a + b, in_dims=(0,))(x, x)
-    with pytest.raises(RuntimeError, match="item"), pytest.warns(UserWarning):
+    with pytest.raises(RuntimeError, match="item"):
         func.vmap(lambda a: a * a.item())(x)
+
+
+def test_transforms_compose_under_vmap(recwarn):
+    xs = tg.tensor(np.random.default_rng(3).standard_normal((4, 3)))
+    x = xs.numpy()
+    h = func.vmap(func.hessian(f))(xs)
+    want = np.stack([np.diag(r) for r in 2 * np.cos(x) - x * np.sin(x)])
+    np.testing.assert_allclose(h.numpy(), want, atol=1e-12)
+    jf = func.vmap(func.jacfwd(lambda x: x.sin() * x))(xs)
+    want = np.stack([np.diag(r) for r in np.cos(x) * x + np.sin(x)])
+    np.testing.assert_allclose(jf.numpy(), want, atol=1e-12)
+    assert not [w for w in recwarn if "batching rule" in str(w.message)]

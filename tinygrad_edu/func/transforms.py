@@ -11,6 +11,7 @@ from ..autograd import forward_ad as fwAD
 from ..autograd.gradients import grad as autograd_grad
 from ..state import enable_grad
 from ..value import Value
+from . import batching
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian"]
 
@@ -30,11 +31,31 @@ def _fresh(x: Any, name: str) -> Value:
     ``x``'s tangents (so that transforms nest)."""
     if not isinstance(x, Value):
         raise ValueError(f"{name}: Expected the inputs to be Tensors, got {type(x).__name__}")
+    if batching.active() and not batching.batched(x):  # inside vmap: one copy per sample, so that
+        x = batching.expand(x, batching.active())  # each sample gets its own gradient
     if x.requires_grad:
         return x * 1
     y = x.detach().requires_grad_()
     fwAD._take_tangents(y, x)
     return y
+
+
+def _leaves(tree: Any) -> list:
+    """The tensors of a pytree (dicts, lists and tuples of tensors), in order."""
+    if isinstance(tree, dict):
+        return [v for k in tree for v in _leaves(tree[k])]
+    if isinstance(tree, (list, tuple)):
+        return [v for t in tree for v in _leaves(t)]
+    return [tree]
+
+
+def _rebuild(tree: Any, leaves: Any) -> Any:
+    """``tree`` with its tensors replaced, in order, from the iterator ``leaves``."""
+    if isinstance(tree, dict):
+        return {k: _rebuild(v, leaves) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_rebuild(t, leaves) for t in tree)
+    return next(leaves)
 
 
 def _outside(args: Sequence[Any]) -> bool:
@@ -47,7 +68,9 @@ def _plain(res: Any, args: Sequence[Any]) -> Any:
         return res
     if isinstance(res, Value):
         return res.detach()
-    return tuple(_plain(r, ()) for r in res) if isinstance(res, tuple) else res
+    if isinstance(res, dict):
+        return {k: _plain(v, ()) for k, v in res.items()}
+    return type(res)(_plain(r, ()) for r in res) if isinstance(res, (tuple, list)) else res
 
 
 def _check_out(out: Any, name: str, scalar: bool) -> None:
@@ -67,12 +90,22 @@ def _split_aux(res: Any, has_aux: bool, name: str) -> tuple[Any, Any]:
     return res
 
 
+def _zeros(x: Value) -> Value:
+    z = Value(np.zeros(x._data.shape, dtype=x.dtype))
+    return batching.mark(z) if batching.batched(x) else z
+
+
 def _grads(out: Value, xs: Sequence[Value], seed: Any = None) -> tuple:
-    """d out / d xs (zeros where out does not depend on an input), with a graph."""
+    """d out / d xs (zeros where out does not depend on an input), with a graph. Inside vmap the
+    walk runs on the whole batch as recorded (a batched scalar is seeded with ones)."""
     if not out.requires_grad:
-        return tuple(Value(np.zeros(x.shape, dtype=x.dtype)) for x in xs)
-    gs = autograd_grad(out, list(xs), seed, create_graph=True, allow_unused=True)
-    return tuple(Value(np.zeros(x.shape, dtype=x.dtype)) if g is None else g for g, x in zip(gs, xs))
+        return tuple(_zeros(x) for x in xs)
+    if batching.batched(out) and seed is None:
+        seed = Value(np.ones(out._data.shape, dtype=out.dtype))
+    with batching.unbatched_off():
+        gs = autograd_grad(out, list(xs), seed, create_graph=True, allow_unused=True)
+    return tuple(_zeros(x) if g is None else batching.mark(g) if batching.batched(x) else g
+                 for g, x in zip(gs, xs))
 
 
 def grad_and_value(func: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
@@ -85,11 +118,13 @@ def grad_and_value(func: Callable, argnums: int | Sequence[int] = 0, has_aux: bo
         with enable_grad():
             args2 = list(args)
             for n in nums:
-                args2[n] = _fresh(args[n], "grad_and_value")
+                args2[n] = _rebuild(args[n], iter([_fresh(x, "grad_and_value") for x in _leaves(args[n])]))
             out, aux = _split_aux(func(*args2, **kwargs), has_aux, "grad_and_value")
             _check_out(out, "grad_and_value", scalar=True)
-            gs = _grads(out, [args2[n] for n in nums])
-        g = _plain(gs[0] if isinstance(argnums, int) else gs, args)
+            flat = [x for n in nums for x in _leaves(args2[n])]
+            it = iter(_grads(out, flat))
+            gs = tuple(_rebuild(args[n], it) for n in nums)
+        g = _plain(gs[0] if isinstance(argnums, int) else gs, _leaves(args))
         out = _plain(out, args)
         return (g, (out, aux)) if has_aux else (g, out)
 
@@ -165,7 +200,8 @@ def jacrev(func: Callable, argnums: int | Sequence[int] = 0, *, has_aux: bool = 
             out, aux = _split_aux(func(*args2), has_aux, "jacrev")
             _check_out(out, "jacrev", scalar=False)
             xs = [args2[n] for n in nums]
-            rows = [_grads(out, xs, u) for u in _basis(out)]
+            size = batching.active() if batching.batched(out) else 0
+            rows = [_grads(out, xs, batching.expand(u, size) if size else u) for u in _basis(out)]
         from ..joins import stack
         jac = tuple(stack([r[i] for r in rows]).reshape(tuple(out.shape) + tuple(x.shape)) if rows
                     else Value(np.zeros(tuple(out.shape) + tuple(x.shape), dtype=out.dtype))

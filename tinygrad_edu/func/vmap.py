@@ -1,33 +1,18 @@
-"""``vmap`` and ``functional_call``.
-
-This first ``vmap`` has no batching rules yet: it runs the function once per sample and stacks
-the results (PyTorch's fallback for ops without a rule), and says so in a warning.
-"""
+"""``vmap`` (the batching rules are in :mod:`~tinygrad_edu.func.batching`) and
+``functional_call``."""
 
 from __future__ import annotations
 
 import functools
-import threading
 import warnings
 from typing import Any, Callable
 
 from ..joins import stack
+from ..ops import Reshape
 from ..value import Value
+from . import batching
 
 __all__ = ["vmap", "functional_call"]
-
-_inside = threading.local()
-
-
-def _item(orig: Any) -> Any:
-    def hooked(self: Value) -> Any:
-        if getattr(_inside, "depth", 0):
-            raise RuntimeError("vmap: It looks like you're calling .item() on a Tensor. We don't support "
-                               "vmap over calling .item() on a Tensor, please try to rewrite what you're "
-                               "doing with other operations.")
-        return orig(self)
-    return hooked
-
 
 def _size(args: tuple, dims: tuple) -> int:
     sizes = {a.shape[d] for a, d in zip(args, dims) if d is not None}
@@ -42,7 +27,8 @@ def _size(args: tuple, dims: tuple) -> int:
 
 def vmap(func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
          chunk_size: int | None = None) -> Callable:
-    """``func`` mapped over axis ``in_dims`` of its inputs; results stacked along ``out_dims``."""
+    """``func`` mapped over axis ``in_dims`` of its inputs, run as one batched computation;
+    results have the batch on axis ``out_dims``."""
     if randomness not in ("error", "different", "same"):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                            f"Got {randomness}")
@@ -59,21 +45,38 @@ def vmap(func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = 
                 raise ValueError(f"vmap(f, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} for an input "
                                  f"but the input is of type {type(a)} with {getattr(a, 'ndim', 0)} dims")
         n = _size(args, dims)
-        warnings.warn(f"vmap({getattr(func, '__name__', 'f')}): no batching rules yet, so the function runs "
-                      f"once per sample ({n} calls) and the results are stacked", UserWarning, stacklevel=2)
-        outs = []
-        _inside.depth = getattr(_inside, "depth", 0) + 1
-        orig, Value.item = Value.item, _item(Value.item)  # type: ignore[method-assign]
+        if batching.active():  # vmap inside vmap: the inner one runs per sample
+            warnings.warn("vmap inside vmap: the inner vmap runs once per sample", UserWarning, stacklevel=2)
+            return _stack([func(*[a.select(d, i) if d is not None else a for a, d in zip(args, dims)],
+                                **kwargs) for i in range(n)], out_dims)
+        inputs = [a if d is None else batching.mark(Reshape.apply(a.movedim(d, 0), shape=(n,) + tuple(
+            a.movedim(d, 0).shape[1:]))) for a, d in zip(args, dims)]
+        batching.install()
+        batching._local.size = n
         try:
-            for i in range(n):
-                sample = [a.select(d, i) if d is not None else a for a, d in zip(args, dims)]
-                outs.append(func(*sample, **kwargs))
+            out = func(*inputs, **kwargs)
         finally:
-            Value.item = orig  # type: ignore[method-assign]
-            _inside.depth -= 1
-        return _stack(outs, out_dims)
+            batching._local.size = 0
+            batching.uninstall()
+        return _unbatch(out, out_dims, n)
 
     return wrapper
+
+
+def _unbatch(out: Any, out_dims: Any, n: int) -> Any:
+    if isinstance(out, dict):
+        return {k: _unbatch(v, out_dims, n) for k, v in out.items()}
+    if isinstance(out, tuple):
+        od = out_dims if isinstance(out_dims, (tuple, list)) else (out_dims,) * len(out)
+        return tuple(_unbatch(o, d, n) for o, d in zip(out, od))
+    if not isinstance(out, Value):
+        raise ValueError(f"vmap(f, ...): `f` must only return Tensors, got type {type(out)}. Did you "
+                         f"mean to set out_dims= to None for output?")
+    if batching.batched(out):
+        out.__class__ = Value
+    else:
+        out = out.expand((n,) + tuple(out.shape))
+    return out.movedim(0, out_dims) if out_dims else out
 
 
 def _stack(outs: list, out_dims: Any) -> Any:
@@ -99,7 +102,9 @@ def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = ()
     saved = []
     for name, value in merged.items():
         owner, _, leaf = name.rpartition(".")
-        mod = module.get_submodule(owner) if owner else module
+        mod = module
+        for part in owner.split(".") if owner else ():
+            mod = mod.__dict__["_modules"][part]
         d = mod.__dict__
         for table in ("_parameters", "_buffers"):
             if leaf in d.get(table, {}):
