@@ -197,8 +197,14 @@ from .functions import __all__ as _twins  # noqa: E402
 
 __all__ += _twins
 
-from .compiler import compile  # noqa: E402, A004 - torch.compile: trace a step, replay generated Python
-
 __all__ += ["compile"]
+
+
+def __getattr__(name: str):  # noqa: ANN202 - torch.compile: imported on first use (import stays light)
+    if name == "compile":
+        from .compiler import compile
+        globals()["compile"] = compile
+        return compile
+    raise AttributeError(f"module 'tinygrad_edu' has no attribute {name!r}")
 from . import func  # noqa: E402, F401  (torch.func: floor 6)
 from .func import vmap  # noqa: E402, F401  (torch.vmap)

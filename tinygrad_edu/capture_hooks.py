@@ -154,8 +154,20 @@ def _steps() -> list[type]:
     return out
 
 
+_made_hooks: dict[tuple, list] = {}
+
+
 def hooks() -> list[tuple[Any, str, Any]]:
-    """(owner, attribute, replacement) for every hook a capture installs."""
+    """(owner, attribute, replacement) for every hook a capture installs (made once, and again
+    when modules or optimizers were added since)."""
+    key = (len(sys.modules), tuple(_steps()))
+    if key not in _made_hooks:
+        _made_hooks.clear()
+        _made_hooks[key] = _make_hooks()
+    return _made_hooks[key]
+
+
+def _make_hooks() -> list[tuple[Any, str, Any]]:
     ops_modules = [m for name, m in list(sys.modules.items()) if name.startswith("tinygrad_edu.")
                    and getattr(m, "unbroadcast", None) is function.unbroadcast and m is not function]
     orig_apply = Function.__dict__["apply"].__func__

@@ -51,6 +51,7 @@ __all__ = ["compile", "CompiledFunction", "GraphBreak"]
 
 CACHE_LIMIT = 8
 _MISS = object()
+_BUILTINS = frozenset(dir(builtins))
 _counter = iter(range(1, 1 << 62))
 _RESERVED = {"np", "_f64", "_gd", "_mk", "_MISS", "_unbroadcast", "_np_op", "_nd", "_gm", "_G", "_set0",
              "_ctx", "_fwd", "_bwd"}
@@ -210,7 +211,7 @@ class CompiledFunction:
         out = _plain(result)
         if c.broken is None:
             try:
-                entry = _build(c, fn, len(args), result)
+                entry = _build(c, fn, len(args), result, run=second)
             except Exception as exc:  # noqa: BLE001 - what the trace missed, or a bug of ours: run eagerly
                 why = str(exc) if isinstance(exc, Untraceable) else (
                     f"compile failed ({type(exc).__name__}: {exc})")
@@ -282,7 +283,7 @@ def _ret(c: Capture, x: Any, ops: list) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _build(c: Capture, fn: Any, nargs: int, result: Any) -> tuple:
+def _build(c: Capture, fn: Any, nargs: int, result: Any, run: bool = True) -> tuple:
     """Check the shadow against the eager run, then write, compile and return the function."""
     for v, h in c.holders.values():
         t = c.vsym.get(id(v))
@@ -353,10 +354,10 @@ def _build(c: Capture, fn: Any, nargs: int, result: Any) -> tuple:
     env.update(dict(c.rec.consts))
     env.update({h: v for v, h in c.holders.values() if h.startswith("_v")})
     filename = f"<compiled {fname} #{next(_counter)}>"
-    text = source + "\n\n" + "\n".join(why) + "\n"
+    text = (source + "\n\n" if run else "") + "\n".join(why) + "\n"  # (a first recording: guards only)
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     exec(builtins.compile(text, filename, "exec"), env)  # the compiler's one job: run what it wrote
-    return env[fname], env["_why"], source, [w for _, w in c.guards], list(c.rec.consts)
+    return env.get(fname), env["_why"], source, [w for _, w in c.guards], list(c.rec.consts)
 
 
 def _differ(first: tuple, second: tuple) -> str | None:
@@ -403,7 +404,7 @@ def _cse(lines: list) -> list:
 
 
 def _names(c: Capture, lines: list) -> dict[int, str]:
-    used = set(_RESERVED) | {h for _, h in c.holders.values()} | set(dir(builtins))
+    used = _RESERVED | {h for _, h in c.holders.values()} | _BUILTINS
     used |= {n for n, _ in c.rec.consts}
     names: dict[int, str] = {}
     count = 0
