@@ -44,6 +44,12 @@ def pytest_report_header(config):
     return None
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Said again at the end, where -q shows it too."""
+    if not _shared_present() and terminalreporter.stats.get("deselected"):
+        terminalreporter.write_line(pytest_report_header(config))
+
+
 def pytest_collection_modifyitems(config, items):
     """A user's clone has no shared/: leave out the one test that re-reads the posts, and say so
     in the header, rather than skip it."""
