@@ -147,6 +147,16 @@ def _compile_fn(T):
     return out, dtype
 
 
+def _vmap(T):
+    x, w = f64(T, X, True), f64(T, [0.5, 1.5, 2.0], True)
+    outs = [T.vmap(lambda r: (r * w).exp().sum())(x), T.vmap(lambda r, v: r @ v, in_dims=(0, None))(x, w),
+            T.vmap(lambda r: r.tanh(), in_dims=1)(x), T.vmap(lambda r: r * 2.0, out_dims=1)(x),
+            T.vmap(lambda a, b: a * b + a.sum())(x, f64(T, Y).t())]
+    grads = [_grads(T, o, x, w) for o in outs]
+    ints = T.vmap(lambda r: r * 2)(T.tensor([[1, 2]]))
+    return outs, grads, T.vmap(lambda r: r.sum())(_f32(T, X)).dtype, ints
+
+
 def _functional(T, name):
     F = T.nn.functional
     a = f64(T, [[-3.0, -0.2, 0.0], [0.4, 1.5, 30.0]], True)
@@ -255,6 +265,9 @@ CASES: dict[tuple[str, str], tuple] = {
     ("torch functions", "detach_"): (
         _detach_fn, lambda T: T.detach_(f64(T, V), 1),
         ["detach_() takes 1 positional argument but 2 were given"]),
+    ("torch functions", "vmap"): (
+        _vmap, lambda T: T.vmap(lambda a, b: a + b)(f64(T, X), f64(T, Y)),
+        ["vmap: Expected all tensors to have the same size in the mapped dimension", "got sizes [2, 3]"]),
     ("torch functions", "compile"): (_compile_fn, lambda T: T.compile(123), ["callable"]),
     ("nn.functional", "sigmoid"): (
         lambda T: _functional(T, "sigmoid"), lambda T: T.nn.functional.sigmoid([0.5]),
