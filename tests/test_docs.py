@@ -233,3 +233,11 @@ def test_inline_code_in_tables_does_not_break_mid_word():
     rule = css.split(".md-typeset table:not([class]) td code")[1].split("}")[0]
     assert "white-space: nowrap" in rule and "word-break: keep-all" in rule
     assert "assets/stylesheets/extra.css" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_chinese_pages_show_the_plots_with_chinese_labels():
+    """The blog plots on the .zh.md pages are the --lang zh runs (docs/img/zh/), and exist."""
+    for page in ZH_PAGES:
+        for target in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", page.read_text(encoding="utf-8")):
+            assert "/img/zh/" in target, (page.name, target)
+            assert (page.parent / target).resolve().exists(), (page.name, target)
