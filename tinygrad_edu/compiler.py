@@ -61,9 +61,16 @@ def compile(fn: Callable | None = None, *, fullgraph: bool = False, mode: str | 
             dynamic: bool | None = None, backend: str | None = None) -> Any:
     """``torch.compile``'s spelling: ``compile(fn)``, ``@compile`` or ``@compile(fullgraph=True)``.
     ``mode``, ``dynamic`` and ``backend`` are accepted and ignored (there is one backend)."""
+    if mode not in _MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES[1:])}")
     if fn is None:
         return functools.partial(compile, fullgraph=fullgraph)
+    if not callable(fn):
+        raise AssertionError(f"A callable function is expected, but {type(fn)} is provided.")
     return CompiledFunction(fn, fullgraph)
+
+
+_MODES = (None, "default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 
 
 def _mk(data: Any) -> Value:
