@@ -24,6 +24,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..function import Function
 from .shape import ScatterAdd
+from .tangents import bilinear, plus
 
 __all__ = ["ConvGeometry", "Conv2dFunction", "ConvTranspose2dFunction", "Conv2dWeightFunction",
            "MaxPool2dFunction", "pool_output_size", "max_pool_index"]
@@ -124,6 +125,10 @@ class Conv2dFunction(Function):
         gw = Conv2dWeightFunction.apply(x, grad, kernel=w.shape[2:], geom=ctx.geom) if nw else None
         return (gx, gw) if not nb else (gx, gw, grad.sum(axis=(0, 2, 3)) if nb[0] else None)
 
+    @staticmethod
+    def jvp(ctx, tx, tw, tb=None):  # bilinear in (x, w), plus db on every position
+        return plus(bilinear(Conv2dFunction, ctx, tx, tw), None if tb is None else tb.reshape((-1, 1, 1)))
+
 
 class ConvTranspose2dFunction(Function):
     """z = the transposed convolution of g with w, of spatial size ``size`` (conv2d's dz/dx)."""
@@ -144,6 +149,7 @@ class ConvTranspose2dFunction(Function):
         gg = Conv2dFunction.apply(grad, w, geom=ctx.geom) if ng else None
         gw = Conv2dWeightFunction.apply(grad, g, kernel=w.shape[2:], geom=ctx.geom) if nw else None
         return gg, gw
+    jvp = staticmethod(lambda ctx, tg, tw: bilinear(ConvTranspose2dFunction, ctx, tg, tw))
 
 
 class Conv2dWeightFunction(Function):
@@ -165,6 +171,7 @@ class Conv2dWeightFunction(Function):
         gx = ConvTranspose2dFunction.apply(g, grad, size=x.shape[2:], geom=ctx.geom) if nx else None
         gg = Conv2dFunction.apply(x, grad, geom=ctx.geom) if ng else None
         return gx, gg
+    jvp = staticmethod(lambda ctx, tx, tg: bilinear(Conv2dWeightFunction, ctx, tx, tg))
 
 
 def pool_output_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
@@ -204,3 +211,4 @@ class MaxPool2dFunction(Function):
     @staticmethod
     def backward(ctx, grad):
         return ScatterAdd.apply(grad, index=ctx.index, shape=ctx.shape)
+    jvp = staticmethod(lambda ctx, t: MaxPool2dFunction.apply(t, **ctx.settings))  # linear: J t = op(t)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, unbroadcast
+from .tangents import plus
 
 
 def _t(x: Any) -> Any:
@@ -87,6 +88,7 @@ class LogAbsDet(Function):
     def backward(ctx, grad):
         (a,) = ctx.saved_values
         return _mat(grad) * _t(Inverse.apply(a))
+    jvp = staticmethod(lambda ctx, t: (t * _t(Inverse.apply(ctx.saved_values[0]))).sum((-2, -1)))
 
 
 class Inverse(Function):
@@ -105,6 +107,7 @@ class Inverse(Function):
     def backward(ctx, grad):
         (z,) = ctx.saved_values
         return -(_t(z) @ grad @ _t(z))
+    jvp = staticmethod(lambda ctx, t: -(ctx.saved_values[0] @ t @ ctx.saved_values[0]))  # dZ = -Z dA Z
 
 
 class Solve(Function):
@@ -259,6 +262,12 @@ class EinSum(Function):
             else:
                 grads.append(None)
         return tuple(grads)
+
+    @staticmethod
+    def jvp(ctx, *ts):  # multilinear: one term per operand, with its tangent in its place
+        xs = ctx.saved_values
+        return plus(*(None if t is None else EinSum.apply(*xs[:k], t, *xs[k + 1:], **ctx.settings)
+                      for k, t in enumerate(ts)))
 
 
 def einsum_vjp(ctx: Any, grad: Any, xs: Any, k: int) -> tuple[list, str]:

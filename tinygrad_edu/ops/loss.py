@@ -48,6 +48,7 @@ class NLLLossFunction(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.reshape(ctx.kept) * ctx.coef if ctx.reduction == "none" else grad * ctx.coef
+    jvp = staticmethod(lambda ctx, t: (t * ctx.coef).sum(1 if ctx.reduction == "none" else None))
 
 
 _EPS = float(np.float32(1e-12))  # PyTorch's EPSILON in the BCE backward is a float32 1e-12

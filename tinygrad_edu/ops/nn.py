@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Function, unbroadcast
-from .tangents import plus
+from .tangents import plus, times
 
 
 def linear_error(x, w) -> RuntimeError:
@@ -92,3 +92,9 @@ class MSEFunction(Function):
         g = (x - y) * (2 / ctx.n * grad)  # the numbers first: one pass over the array fewer
         nx, ny = ctx.needs_input_grad
         return unbroadcast(g, ctx.shapes[0]) if nx else None, unbroadcast(-g, ctx.shapes[1]) if ny else None
+
+    @staticmethod
+    def jvp(ctx, tx, ty):  # 2 (x - y) (tx - ty), reduced as the loss is
+        x, y = ctx.saved_values
+        d = 2 * (x - y) * plus(tx, times(ty, -1))
+        return d if ctx.settings.get("reduction", "mean") == "none" else d.sum() / ctx.n

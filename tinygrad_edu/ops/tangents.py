@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["plus", "times", "zero", "pow_tangent", "filled"]
+__all__ = ["plus", "times", "zero", "pow_tangent", "filled", "bilinear"]
 
 
 def plus(*terms: Any) -> Any:
@@ -48,3 +48,10 @@ def pow_tangent(ctx: Any, ta: Any, tb: Any) -> Any:
 def filled(ctx: Any, tangents: Any) -> list:
     """The tangents, with zeros where an input carries none (``ctx.zeros(i)``, from forward_ad)."""
     return [t if t is not None else ctx.zeros(i) for i, t in enumerate(tangents)]
+
+
+def bilinear(op: Any, ctx: Any, ta: Any, tb: Any) -> Any:
+    """The rule of an op linear in each of its two saved inputs a, b: op(ta, b) + op(a, tb)."""
+    a, b = ctx.saved_values[:2]
+    return plus(None if ta is None else op.apply(ta, b, **ctx.settings),
+                None if tb is None else op.apply(a, tb, **ctx.settings))
