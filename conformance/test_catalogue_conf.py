@@ -24,6 +24,7 @@ from tinygrad_edu.testing.catalogue_nn import (  # noqa: E402
     l1_shift,
     prob_pattern,
 )
+from tinygrad_edu.testing.catalogue_math import MATH_CASES  # noqa: E402
 from tinygrad_edu.testing.catalogue_reduce import spread as reduce_spread  # noqa: E402
 
 F = torch.nn.functional
@@ -277,6 +278,11 @@ def _inputs(case, shapes, seed):
 PARAMS = [(case, shapes) for case in CATALOGUE for shapes in _shapes(case)]
 IDS = [f"{c.name}-{'-'.join('x'.join(map(str, s)) or '0d' for s in sh)}" for c, sh in PARAMS]
 
+
+
+# ops/elementwise2.py and the composed maths (catalogue_math.py): each entry calls Tensor methods
+# that PyTorch spells the same way, so its own function is PyTorch's spelling too
+TORCH.update({case["name"]: case["fn"] for case in MATH_CASES})
 
 def test_catalogue_every_entry_has_a_torch_spelling():
     assert sorted(c.name for c in CATALOGUE) == sorted(TORCH)
