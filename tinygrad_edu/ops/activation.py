@@ -256,3 +256,10 @@ class LogSumExp(Function):
     def backward(ctx, grad):
         x, z = ctx.saved_values
         return grad.reshape(ctx.kept) * Exp.apply(x - z.reshape(ctx.kept))
+
+    @staticmethod
+    def jvp(ctx, t):  # sum of softmax(x) * t over the reduced axes (those of size 1 in kept)
+        x, z = ctx.saved_values
+        axes = tuple(i for i, k in enumerate(ctx.kept) if k == 1)
+        w = Exp.apply(x - z.reshape(ctx.kept)) * t
+        return (w.sum(axes, keepdim=True) if axes else w).reshape(z.shape)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, unbroadcast
-from .tangents import plus
+from .tangents import plus, times
 
 
 def _t(x: Any) -> Any:
@@ -71,6 +71,11 @@ class Det(Function):
         if isinstance(grad, (np.ndarray, np.generic)):  # first order: cofactors, singular A too
             return _mat(grad) * cofactors(a)
         return _mat(grad * out) * _t(Inverse.apply(a))
+
+    @staticmethod
+    def jvp(ctx, t):  # d det(A) = det(A) tr(A^-1 dA)
+        a, out = ctx.saved_values
+        return out * (t * _t(Inverse.apply(a))).sum((-2, -1))
 
 
 class LogAbsDet(Function):
@@ -133,6 +138,12 @@ class Solve(Function):
         else:
             ga = -(gb @ _t(x))
         return unbroadcast(ga, ctx.shapes[0]), unbroadcast(gb, ctx.shapes[1])
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # A X = B, so A dX = dB - dA X
+        a, x = ctx.saved_values
+        dax = None if ta is None else (ta @ x.unsqueeze(-1)).squeeze(-1) if ctx.vector else ta @ x
+        return Solve.apply(a, plus(tb, times(dax, -1)), **ctx.settings)
 
 
 class Pinv(Function):
