@@ -187,6 +187,12 @@ class Cholesky(Function):
         g = _t(li) @ phi @ li
         return (g + _t(g)) * 0.5
 
+    @staticmethod
+    def jvp(ctx, t):  # dL = L phi(L^-1 sym(dA) L^-T), phi: the lower triangle with the diagonal halved
+        (low,) = ctx.saved_values
+        li, n = Inverse.apply(low), low.shape[-1]
+        return low @ ((li @ ((t + _t(t)) * 0.5) @ _t(li)) * (np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n)))
+
 
 class SvdVals(Function):
     """s = the singular values of A, largest first. First order only (U and V are constants in

@@ -12,6 +12,7 @@ import numpy as np
 from ..function import Function, unbroadcast
 from .activation import Softplus, _like, _scalar
 from .elementwise import Clamp, Log, Sigmoid
+from .tangents import diagonal_pair, plus, times
 
 __all__ = ["NLLLossFunction", "BCEFunction", "BCEWithLogitsFunction", "HuberFunction"]
 
@@ -79,6 +80,7 @@ class BCEFunction(Function):
         gx = grad * (x - t) / Clamp.apply((1 - x) * x, min=_EPS) if nx else None
         gt = grad * (_clamped_log(1 - x) - _clamped_log(x))
         return gx, gt if nt else None
+    jvp = staticmethod(lambda ctx, tx, tt: diagonal_pair(BCEFunction, ctx, tx, tt))
 
 
 class BCEWithLogitsFunction(Function):
@@ -101,6 +103,7 @@ class BCEWithLogitsFunction(Function):
         gx = grad * ((1 + ctx.pm1 * t) * Sigmoid.apply(x) - (ctx.pm1 + 1) * t) if nx else None
         log_sig = -Softplus.apply(-x, threshold=np.inf) if nt else None
         return gx, grad * (-x - ctx.pm1 * log_sig) if nt else None
+    jvp = staticmethod(lambda ctx, tx, tt: diagonal_pair(BCEWithLogitsFunction, ctx, tx, tt))
 
 
 class HuberFunction(Function):
@@ -123,3 +126,8 @@ class HuberFunction(Function):
         g, (nx, ny) = grad * ((x - y) * ctx.inner + ctx.outer), ctx.needs_input_grad
         return (unbroadcast(g, ctx.shapes[0]) if nx else None, unbroadcast(-g, ctx.shapes[1]) if ny
                 else None)
+
+    @staticmethod
+    def jvp(ctx, tx, ty):  # dl/dx (tx - ty), elementwise
+        x, y = ctx.saved_values
+        return ((x - y) * ctx.inner + ctx.outer) * plus(tx, times(ty, -1))

@@ -41,3 +41,4 @@ class Normalize(Function):
         axes = ctx.axes
         centred = grad - grad.mean(axis=axes, keepdims=True)
         return (centred - z * (grad * z).mean(axis=axes, keepdims=True)) * inv_std(x, axes, ctx.eps)
+    jvp = backward  # a symmetric Jacobian is its own transpose: J t = J^T t

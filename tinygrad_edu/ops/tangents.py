@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["plus", "times", "zero", "pow_tangent", "filled", "bilinear"]
+__all__ = ["plus", "times", "zero", "pow_tangent", "filled", "bilinear", "diagonal_pair"]
 
 
 def plus(*terms: Any) -> Any:
@@ -55,3 +55,10 @@ def bilinear(op: Any, ctx: Any, ta: Any, tb: Any) -> Any:
     a, b = ctx.saved_values[:2]
     return plus(None if ta is None else op.apply(ta, b, **ctx.settings),
                 None if tb is None else op.apply(a, tb, **ctx.settings))
+
+
+def diagonal_pair(op: Any, ctx: Any, ta: Any, tb: Any) -> Any:
+    """The rule of an elementwise op of two inputs whose backward sends ``grad * local`` to each
+    (without summing broadcast axes): each input's part is its backward applied to its tangent."""
+    return plus(None if ta is None else op.backward(ctx, ta)[0],
+                None if tb is None else op.backward(ctx, tb)[1])
