@@ -340,7 +340,7 @@ OPS = [c for mod in (activation, loss, embedding) for c in vars(mod).values()
 
 @pytest.mark.parametrize("op", OPS, ids=lambda c: c.__name__)
 def test_op_class_is_short_and_states_its_derivative(op):
-    assert len(inspect.getsource(op).rstrip().splitlines()) <= 25
+    assert len(inspect.getsource(op).rstrip().splitlines()) <= (30 if "jvp" in vars(op) else 25)  # jvp: +5
     params = [p for p in inspect.signature(op.forward).parameters.values()
               if p.kind == p.POSITIONAL_OR_KEYWORD][1:]
     assert len(op.derivative) == len(params) and all(d.startswith("d") for d in op.derivative)
