@@ -103,10 +103,17 @@ PHRASES: dict[str, str] = {
     "then "
     "push its parents, and append it when it is popped the second time.":
         "一个节点只能在它所有父节点之后加入（后序）：把它标记为已展开压回栈里，再压入它的父节点，第二次弹出它时再加入列表。",
-    "x * x (one parent used twice)": "x * x（一个父节点用了两次）",
+    "append a node only AFTER all its parents (post-order): visit every parent first, then append the node.":
+        "一个节点只能在它所有父节点之后加入（后序）：先访问它的每个父节点，再把它加进列表。",
+    "out = f(x, x) (one parent used twice)": "out = f(x, x)（一个父节点用了两次）",
+    "a diamond: a = f(x, y), b = g(a, x), out = h(a, b)": "菱形图：a = f(x, y)，b = g(a, x)，out = h(a, b)",
+    "a random graph of 206 nodes": "206 个节点的随机图",
     "a chain 5000 ops deep": "5000 个运算深的链",
+    "a chain 6000 ops deep": "6000 个运算深的链",
     "a single leaf": "单个叶子",
     # step 10
+    "x * y + x (x used twice)": "x * y + x（x 被用了两次）",
+    "(x * y + z) * z, and a Scalar not in the graph": "(x * y + z) * z，外加一个不在图里的 Scalar",
     "every gradient is 0.0: did you seed the walk with grads[id(root)] = 1.0?":
         "所有梯度都是 0.0：遍历开始前设了种子 grads[id(root)] = 1.0 吗？",
     "walk the order in REVERSE (root first): a node's gradient is complete only after every node that "
@@ -192,7 +199,12 @@ PATTERNS: list[tuple[str, str]] = [
     (r" for f\(x\) = (.+?): the slope", r"，f(x) = \1：斜率"),
     (r"^chain\(\.\.\.\) at x = (\S+) for ", r"chain(...)，x = \1，函数 "),
     (r" with upstream grad (\S+): the gradient for the (base|exponent) (\w+) \(parent (\d+)\)",
-     r"，上游梯度 \1：\3（第 \4 个父节点）的梯度"),
+     r"，上游梯度 \1：\3（下标为 \4 的父节点）的梯度"),
+    (r"^the backward_fn of (.+?) must return a tuple of one gradient, one per parent \(e\.g\. (`.+?`)\), "
+     r"received ", r"\1 的 backward_fn 必须返回只含一个梯度的元组（例如 \2），得到的是 "),
+    (r"^the backward_fn of (.+?) must return a tuple of (\d+) gradients, one per parent \(e\.g\. (`.+?`)\), "
+     r"received ", r"\1 的 backward_fn 必须返回含 \2 个梯度的元组，每个父节点一个（例如 \3），得到的是 "),
+    (r"^the backward_fn of (.+?) 抛出了 ", r"\1 的 backward_fn 抛出了 "),
     (r" must return a tuple of one gradient, one per parent \(e\.g\. ", "必须返回只含一个梯度的元组（例如 "),
     (r" must return a tuple of (\d+) gradients, one per parent \(e\.g\. ", r"必须返回含 \1 "
                                                                             "个梯度的元组，"
@@ -202,13 +214,20 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^x\.grad after \(SiLU\.apply\(x\) \* u\)\.sum\(\)\.backward\(\), ", "执行 (SiLU.apply(x) * "
                                                                            "u).sum().backward() 之后的 "
                                                                            "x.grad，"),
-    (r" with upstream grad (\S+): the gradient for (\w+) \(parent (\d+)\)", r"，上游梯度 \1：\2（第 \3 "
-                                                                             "个父节点）的梯度"),
+    (r" with upstream grad (\S+): the gradient for (\w+) \(parent (\d+)\)", r"，上游梯度 \1：\2（下标为 \3 "
+                                                                             "的父节点）的梯度"),
     (r"^after backward\((.+?)\) at x = (\S+), y = (\S+): ", r"在 x = \2，y = \3 处执行 backward(\1) 之后："),
     (r"the backward_fn of ", "backward_fn，属于 "),
     (r"^the value of ", "值："),
-    (r"topo_order on (.+?): (.+?) comes before its parent", r"在 \1 上的 topo_order：\2 排在它的父节点之前"),
-    (r"topo_order on (.+?): (.+?) is listed twice", r"在 \1 上的 topo_order：\2 被列了两次"),
+    (r"topo_order on (.+?): element (\d+), (.+?), comes before its parent (.+?) \(element (\d+)\)\.",
+     r"在 \1 上的 topo_order：位置 \2 的 \3 排在它的父节点 \4（位置 \5）之前。"),
+    (r"topo_order on (.+?): (.+?) is listed twice \(at index (\d+) and (\d+)\)\.",
+     r"在 \1 上的 topo_order：\2 被列了两次（位置 \3 和 \4）。"),
+    (r"topo_order on (.+?): element (\d+), (.+?), is not an ancestor of the root\.",
+     r"在 \1 上的 topo_order：位置 \2 的 \3 不是 root 的祖先。"),
+    (r"topo_order on (.+?): (.+?) is missing \(expected (\d+) nodes, received (\d+)\)\.",
+     r"在 \1 上的 topo_order：缺了 \2（应有 \3 个节点，得到 \4 个）。"),
+    (r"^(topo_order|gradients|backward\(\)) on (.+?) 抛出了 ", r"在 \2 上运行 \1 抛出了 "),
     (r"gradients on (.+?): d root / d wrt", r"在 \1 上的 gradients：d root / d wrt"),
     (r"sgd_step with (.+?), step (\d+), param shape (\S+): new (param|buf)", r"sgd_step（\1），第 \2 "
                                                                               "步，参数形状 \3：新的 \4"),
@@ -224,5 +243,6 @@ def translate(text: str) -> str:
         for pattern, repl in PATTERNS:
             line = re.sub(pattern, repl, line)
         lines.append(line)
-    return "\n".join(lines).replace("element (", "元素 (").replace(": expected ", "：应为 ").replace(
+    text = "\n".join(lines).replace("element (", "元素 (").replace(": expected ", "：应为 ").replace(
         ", received ", "，得到的是 ")
+    return re.sub(r"([\u4e00-\u9fff）]) 上(的|运行)", r"\1上\2", text)

@@ -106,6 +106,9 @@ TEXT_ZH = (
     '而不是随 h。每个梯度检查工具都建立在它之上，后面的检查也用它来测试你的反向代码。\n'
     '\n任务：写出 numerical_derivative(f, x, h)。'
 )
+HINT_ZH = """把 f 求值两次，一次在 x + h，一次在 x - h，再用两个值的差除以
+两点之间的距离，也就是 2 * h（不是 h）。要用传给你的那个 h。"""
+
 HINTS = [
     (
         'A slope is a rise over a run. Take two points around x, one on each side, at the same distance'
@@ -114,5 +117,5 @@ HINTS = [
     (
         'Evaluate f at x + h and at x - h. How far apart are those two points?',
         '在 x + h 和 x - h 处求 f 的值。这两个点相距多远？'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

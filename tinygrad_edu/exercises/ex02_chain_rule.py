@@ -136,6 +136,11 @@ TEXT_ZH = (
     '  2. d_sin_square(x)：手推 sin(x**2) 的导数。\n'
     '  3. d_log_cube(x)：手推 log(1 + x**2) ** 3 的导数（三层嵌套：用两次链式法则）。'
 )
+HINT_ZH = """chain(df, g, dg, x) 就是 df(g(x)) * dg(x)：外层导数要在内层的值 g(x) 处求，而不是在 x 处。
+sin(x**2)：外层是 sin，内层是 x**2，所以是 cos(x**2) * 2x。
+log(1 + x**2)**3 有三层（立方、log、1 + x**2）：每层一个因子，
+3 * log(1 + x**2)**2  *  1 / (1 + x**2)  *  2x。"""
+
 HINTS = [
     (
         'Peel the layers from the outside in: the outer derivative is taken at the inner value, then mu'
@@ -146,5 +151,5 @@ HINTS = [
         'as three layers: one factor per layer.',
         'chain：df 要在 g(x) 处求值，而不是在 x 处。sin(x**2)：外层 sin，内层 x**2。log(1 + x**2)**3 '
         '有三层：每层一个因子。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

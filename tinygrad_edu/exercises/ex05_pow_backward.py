@@ -97,6 +97,10 @@ TEXT_ZH = (
     '\n第二个公式来自 a**b = exp(b * log(a))。\n'
     '\n任务：写出 a ** b 的反向。'
 )
+HINT_ZH = """底数：幂法则，d(a**b)/da = b * a**(b - 1)。
+指数：a**b = exp(b * log(a))，所以 d(a**b)/db = exp(b * log(a)) * log(a) = a**b * log(a)。
+`return grad * b * a**(b - 1), grad * a**b * math.log(a)`，其中 a = self.data，b = other.data。"""
+
 HINTS = [
     (
         'Two different rules: for the base the exponent is fixed (power rule); for the exponent the bas'
@@ -107,5 +111,5 @@ HINTS = [
         ' a. Both times grad.',
         '底数：b * a ** (b - 1)。指数：把 a**b 写成 exp(b log a)；它对 b 的导数是 a**b * log a。都乘以 '
         'grad。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

@@ -129,6 +129,9 @@ TEXT_ZH = (
     '\n一个值进入多个运算时，损失沿多条路径依赖它，多元链式法则说它的梯度是所有路径贡献之和。\n'
     '\n任务：找出并修好这个错误（一行）。'
 )
+HINT_ZH = """看 backward() 的最后一行：`parent.grad = g` 会扔掉 `parent` 之前的使用者已经放进去的梯度。
+不同路径来的梯度必须相加：`parent.grad += g`（grad 从 0.0 开始，所以第一份贡献也会留下）。"""
+
 HINTS = [
     (
         "x * x uses x along two paths. What happens to the first path's gradient when the second one ar"
@@ -138,5 +141,5 @@ HINTS = [
         'Look at the last line of backward(): it overwrites. Gradients from different paths must be com'
         'bined instead.',
         '看 backward() 的最后一行：它在覆盖。不同路径来的梯度应该合起来。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

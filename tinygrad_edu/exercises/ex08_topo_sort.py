@@ -103,7 +103,7 @@ def _graphs(S: Any) -> list[tuple[str, Any, list]]:
     random_root = S(-1.0, tuple(nodes))
     return [
         ("a single leaf", x, [x]),
-        ("x * x (one parent used twice)", twice, [x, twice]),
+        ("out = f(x, x) (one parent used twice)", twice, [x, twice]),
         ("a diamond: a = f(x, y), b = g(a, x), out = h(a, b)", diamond, [x, y, a, b, diamond]),
         ("a chain 5000 ops deep", chain[-1], chain),
         ("a random graph of 206 nodes", random_root, nodes + [random_root]),
@@ -145,8 +145,10 @@ def check_orders(topo_order: Any, S: Any, deep: bool = True) -> None:
                     raise CheckError(
                         f"topo_order on {name}: element {i}, {node!r}, comes before its parent "
                         f"{parent!r} (element {position[id(parent)]}).\n  append a node only AFTER all "
-                        f"its parents (post-order): push it back on the stack marked as expanded, then "
-                        f"push its parents, and append it when it is popped the second time.")
+                        f"its parents (post-order): " + (
+                            "push it back on the stack marked as expanded, then push its parents, and "
+                            "append it when it is popped the second time." if deep else
+                            "visit every parent first, then append the node."))
 
 
 def check(sol: Any) -> None:
