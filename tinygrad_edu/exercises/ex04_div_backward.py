@@ -85,6 +85,9 @@ TEXT_ZH = (
     '\n    d(a/b)/da = 1 / b        d(a/b)/db = -a / b**2\n'
     '\n各自乘以上游梯度 grad。\n\n任务：写出 a / b 的反向。'
 )
+HINT_ZH = """把 a / b 写成 a * b**-1。于是 d/da = 1/b，d/db = a * (-1) * b**-2 = -a / b**2。
+两个都乘以上游梯度：`return grad / other.data, -grad * self.data / other.data**2`。"""
+
 HINTS = [
     (
         "Write a / b as a * b**-1 in your head: a's gradient is easy; for b use the power rule.",
@@ -92,5 +95,5 @@ HINTS = [
     (
         'For a: grad / b. For b: the power rule on b**-1 gives -b**-2, times a, times grad.',
         'a：grad / b。b：对 b**-1 用幂法则得到 -b**-2，乘以 a，再乘以 grad。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

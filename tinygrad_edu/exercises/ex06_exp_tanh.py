@@ -108,6 +108,10 @@ TEXT_ZH = (
     '（PyTorch 也因此保存这些运算的输出。）只有一个输入的运算也返回一个元组：(grad,)。\n'
     '\n任务：写出 exp 和 tanh 的反向。'
 )
+HINT_ZH = """exp：d(e**x)/dx = e**x，也就是 out.data：`return (grad * out.data,)`。
+tanh：设 t = tanh(x) = out.data，d(tanh x)/dx = 1 - t**2：`return (grad * (1 - out.data**2),)`。
+注意逗号：只含一个梯度的元组写作 (g,)。"""
+
 HINTS = [
     (
         "Both derivatives can be written with the op's output, which out.data already holds.",
@@ -116,5 +120,5 @@ HINTS = [
         'exp: the derivative is the output itself. tanh: 1 minus the output squared. Times grad, in a o'
         'ne-element tuple.',
         'exp：导数就是输出本身。tanh：1 减去输出的平方。乘以 grad，放进只有一个元素的元组。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

@@ -174,6 +174,16 @@ TEXT_ZH = (
     '（后序），每个节点一次，根节点最后。\n\n任务：不用递归写出 topo_order(root)。下面的 backward() '
     '是你之前写的，现在走的是这个顺序。'
 )
+HINT_ZH = """用一个由 (node, expanded) 对组成的栈，再用一个记录 id(node) 的集合 `visited`：
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded: order.append(node); continue      # 它的父节点都已经在 order 里了
+        if id(node) in visited: continue
+        visited.add(id(node))
+        stack.append((node, True))                      # 处理完父节点后再回到它
+        for parent in node.parents: stack.append((parent, False))"""
+
 HINTS = [
     (
         'Replace the call stack by a list you push to and pop from. A node must wait until its parents '
@@ -185,5 +195,5 @@ HINTS = [
         '压入 (node, False) 这样的对。弹出一个未展开且未访问过的节点时，标记为已访问，把 (node, True) '
         '压回去，再压入它的父节点。弹出 (node, True) 时，把它'
         '加进列表。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

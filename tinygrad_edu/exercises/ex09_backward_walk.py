@@ -176,6 +176,13 @@ TEXT_ZH = (
     '只返回你问到的那些 Scalar 的梯度；root 不依赖的 Scalar 梯度为 0.0。\n'
     '\n任务：写出 gradients(order, wrt)。'
 )
+HINT_ZH = """    grads = {id(order[-1]): 1.0}                 # d root / d root
+    for node in reversed(order):                  # root 先：用到一个节点的节点都排在它前面
+        if node.backward_fn is None or id(node) not in grads: continue
+        for parent, g in zip(node.parents, node.backward_fn(grads[id(node)])):
+            grads[id(parent)] = grads.get(id(parent), 0.0) + g
+    return [grads.get(id(w), 0.0) for w in wrt]"""
+
 HINTS = [
     (
         'The same walk as your backward(), but the gradients live in a dict keyed by id(node) instead o'
@@ -187,5 +194,5 @@ HINTS = [
         '种子 grads[id(order[-1])] = 1.0；遍历 reversed(order)；跳过叶子和没有梯度的节点；'
         '把每份梯度加进父节点在字典里的值（用 .get(..., 0.0'
         ')）；最后取出 wrt 里各节点的梯度。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]
