@@ -303,10 +303,7 @@ CASES: dict[tuple[str, str], tuple] = {
 }
 
 # (group, name, what) -> reason: differences from PyTorch in the table's cases, still open
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("torch functions", "compile", "bad call"): "tinygrad_edu.compile accepts a non-callable (PyTorch: "
-                                                "AssertionError 'A callable function is expected')",
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 # differences found beside the table's cases: (label, program, words (None: compare values), reason)
 DIFFERENCES = [
@@ -321,8 +318,6 @@ DIFFERENCES = [
      lambda T: f64(T, X).scatter_add_(0, T.tensor([[0, 1]]), f64(T, [[[1.0]]])),
      ["Index tensor must have the same number of dimensions as src tensor"],
      "ours raises RuntimeError from a size check, without the dimension-count words"),
-    ("compile with an unknown mode", lambda T: T.compile(lambda x: x, mode="bogus"),
-     ["Unrecognized mode=bogus"], "tinygrad_edu.compile accepts and ignores mode"),
     ("concatenate int64 with float32", lambda T: T.concatenate([T.tensor([1, 2]), _f32(T, [0.5])]).dtype,
      None, "cat/concatenate/stack of int64 and float32 give float64 (PyTorch promotes to float32)"),
     ("addmm_ with beta=0: gradient of self", _beta0, None,

@@ -240,4 +240,8 @@ def unravel_index(indices: Any, shape: Any) -> tuple[Value, ...]:
     if flat.dtype.kind not in "iu":
         raise TypeError(f"expected 'indices' to be integer dtype, but got {flat.dtype}")
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return tuple(Value(np.asarray(c, dtype=np.int64)) for c in np.unravel_index(flat, shape))
+    coords, rest = [], flat.astype(np.int64)
+    for size in reversed(shape):  # as PyTorch: no range check, indexes wrap (floor division)
+        coords.append(rest % size)
+        rest = rest // size
+    return tuple(Value(np.asarray(c, dtype=np.int64)) for c in reversed(coords))

@@ -80,7 +80,8 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
                         "with numbers for mean and std, pass size=, e.g. normal(0.0, 1.0, size=(2, 3))")
     m, s = as_data(mean), as_data(std)
     if np.any(s < 0):
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {float(np.min(s)):g}")
+        raise RuntimeError("normal expects all elements of std >= 0.0" if isinstance(std, Value) else
+                           f"normal expects std >= 0.0, but found std {float(np.min(s)):g}")
     if tensors:
         for t in tensors:
             if t.dtype.kind != "f":
