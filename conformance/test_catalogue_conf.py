@@ -16,6 +16,7 @@ from tinygrad_edu.testing.catalogue_index import (  # noqa: E402
     pattern_index,
     pattern_mask,
 )
+from tinygrad_edu.testing.catalogue_math import MATH_CASES  # noqa: E402
 from tinygrad_edu.testing.catalogue_nn import (  # noqa: E402
     class_targets,
     class_weights,
@@ -24,7 +25,6 @@ from tinygrad_edu.testing.catalogue_nn import (  # noqa: E402
     l1_shift,
     prob_pattern,
 )
-from tinygrad_edu.testing.catalogue_math import MATH_CASES  # noqa: E402
 from tinygrad_edu.testing.catalogue_reduce import spread as reduce_spread  # noqa: E402
 
 F = torch.nn.functional
