@@ -120,11 +120,11 @@ def check_expr(sol: Any, desc: str, fn: Callable, arrays: Sequence[Any], hint: s
     tip = (diagnose(got, arrays) if diagnose else None) or hint
     for name, g, w in zip(names, got, want_grads):
         compare(T(f"{desc} with {fmt_inputs(names, arrays)}: the grad of {name}",
-                  f"{desc}，其中 {fmt_inputs(names, arrays)}：{name} 的梯度"), g, w, tip)
+                  f"{desc}，其中 {fmt_inputs(names, arrays, '，')}：{name} 的梯度"), g, w, tip)
 
 
-def fmt_inputs(names: str, arrays: Sequence[Any]) -> str:
-    return ", ".join(f"{n} = {fmt(a) if np.ndim(a) == 0 else np.shape(a)}" for n, a in zip(names, arrays))
+def fmt_inputs(names: str, arrays: Sequence[Any], sep: str = ", ") -> str:
+    return sep.join(f"{n} = {fmt(a) if np.ndim(a) == 0 else np.shape(a)}" for n, a in zip(names, arrays))
 
 
 def same(got: Any, value: Any) -> bool:

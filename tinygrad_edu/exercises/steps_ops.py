@@ -159,13 +159,15 @@ def _check_arith(sol: Any) -> None:
     for expr, fn, want, tip in (
             ("-a", lambda: -a, -3.0, ("-a = a * -1", "-a = a * -1")),
             ("a - b", lambda: a - b, 5.0, ("a - b = a + (-b)", "a - b = a + (-b)")),
-            ("10 - a", lambda: 10 - a, 7.0, ("10 - a calls rsub(a, 10): the result is b - a, with "
-                                             "b = 10 (the order is swapped).",
-                                             "10 - a 调用的是 rsub(a, 10)：结果是 b - a，其中 b = "
-                                             "10（顺序反过来）。")),
+            ("10 - a", lambda: 10 - a, 7.0, ("10 - a calls rsub(a, 10): inside rsub the 10 is its "
+                                             "parameter b, and the result is b - a (the order is swapped).",
+                                             "10 - a 调用的是 rsub(a, 10)：在 rsub 里，10 是它的参数 b，"
+                                             "结果是 b - a（顺序反过来）。")),
             ("a / b", lambda: a / b, -1.5, ("a / b = a * b ** -1", "a / b = a * b ** -1")),
-            ("6 / a", lambda: 6 / a, 2.0, ("6 / a calls rdiv(a, 6): b / a = b * a ** -1 with b = 6.",
-                                           "6 / a 调用的是 rdiv(a, 6)：b / a = b * a ** -1，其中 b = 6。"))):
+            ("6 / a", lambda: 6 / a, 2.0, ("6 / a calls rdiv(a, 6): inside rdiv the 6 is its parameter "
+                                           "b, and b / a = b * a ** -1.",
+                                           "6 / a 调用的是 rdiv(a, 6)：在 rdiv 里，6 是它的参数 b，"
+                                           "b / a = b * a ** -1。"))):
         out = call(expr, fn, on_error=T(*tip) + T(" (Inside rsub and rdiv, b - a or b / a with a plain "
                                                   "number b calls them again, forever.)", "（在 rsub 和 "
                                                                                           "rdiv 里，b "
