@@ -109,3 +109,29 @@ def test_transforms_compose_under_vmap(recwarn):
     want = np.stack([np.diag(r) for r in np.cos(x) * x + np.sin(x)])
     np.testing.assert_allclose(jf.numpy(), want, atol=1e-12)
     assert not [w for w in recwarn if "batching rule" in str(w.message)]
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_vmap_of_conv2d_and_per_sample_conv_gradients(groups, recwarn):
+    tg.manual_seed(0)
+    conv = tg.nn.Conv2d(2, 4, 3, padding=1, stride=2, groups=groups)
+    xs = tg.tensor(np.random.default_rng(4).standard_normal((3, 2, 2, 5, 5)))
+    got = func.vmap(conv)(xs)
+    want = np.stack([conv(xs[i]).detach().numpy() for i in range(3)])
+    np.testing.assert_allclose(got.detach().numpy(), want)
+    params = {k: v.detach() for k, v in conv.named_parameters()}
+
+    def f(p, x):
+        return func.functional_call(conv, p, (x,)).tanh().sum()
+
+    per = func.vmap(func.grad(f), in_dims=(None, 0))(params, xs)
+    for i in range(3):
+        one = func.grad(f)(params, xs[i])
+        for k in one:
+            np.testing.assert_allclose(per[k][i].numpy(), one[k].numpy(), atol=1e-12)
+    assert not [w for w in recwarn if "batching rule" in str(w.message)]
+
+
+def test_vmap_refuses_to_read_the_whole_batch():
+    with pytest.raises(RuntimeError, match="numpy"):
+        func.vmap(lambda a: a * float(a.numpy().sum()))(tg.ones(3, 2))

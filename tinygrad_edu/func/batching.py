@@ -6,7 +6,9 @@ so the function's own shape logic sees what it would see unbatched. While a vmap
 ``Function.apply`` is wrapped (as forward mode wraps it): an op with a batched input runs once on
 the whole batch, its settings moved one axis on (``sum(dim=0)`` sums axis 1), its other inputs
 aligned (an unbatched input broadcasts against the batch). An op with no rule runs once per
-sample and the results are stacked, with a warning that names it.
+sample and the results are stacked, with a warning that names it. Code that reads a value's raw
+numbers (``.item()``, ``.numpy()``: max pooling's window search, class-index targets) cannot be
+batched this way.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..ops import (
     Add,
     BroadcastTo,
     Cat,
+    Conv2dFunction,
     Cumsum,
     GetItem,
     LinearFunction,
@@ -86,6 +89,10 @@ class BatchedValue(Value):
                            "other operations.")
 
     tolist = item
+
+    def numpy(self, *, force: bool = False) -> Any:
+        raise RuntimeError("vmap: .numpy() inside vmap would read the numbers of the whole batch; write "
+                           "this step with tensor operations")
 
     def __repr__(self) -> str:
         return f"BatchedValue(batch={self._data.shape[0]}, sample shape={list(self.shape)})"
@@ -195,6 +202,8 @@ def _batched(cls: type, inputs: tuple, settings: dict) -> Any:
         return _call(cls, inputs[0], index=index)
     if cls is MatMul:
         return _matmul(*inputs)
+    if cls is Conv2dFunction:
+        return _conv(inputs, settings["geom"], size)
     if cls is LinearFunction:
         if all(type(x) is not BatchedValue for x in inputs[1:]):
             return _call(cls, *inputs)
@@ -235,6 +244,25 @@ def _matmul(a: Any, b: Any) -> Any:
         b = _align(b, rank)
     out = _call(MatMul, a, b)
     return Reshape.apply(out, shape=(size,) + out_shape)
+
+
+def _conv(inputs: tuple, geom: Any, size: int) -> Any:
+    """conv2d on a batch: the batch joins N when only x is batched; with per-sample weights it
+    joins the channels, as groups (one group of convolutions per sample)."""
+    x, w, b = inputs[0], inputs[1], inputs[2] if len(inputs) > 2 else None
+    if not batched(w) and not batched(b):
+        s = x._data.shape
+        out = _call(Conv2dFunction, Reshape.apply(x, shape=(s[0] * s[1],) + s[2:]), *inputs[1:], geom=geom)
+        return Reshape.apply(out, shape=s[:2] + out._data.shape[1:])
+    x, w = (v if batched(v) else expand(v, size) for v in (x, w))
+    (_, n, c, h, wd), (_, o, *k) = x._data.shape, w._data.shape
+    xg = Reshape.apply(Permute.apply(x, axes=(1, 0, 2, 3, 4)), shape=(n, size * c, h, wd))
+    wg = Reshape.apply(w, shape=(size * o, *k))
+    bg = None if b is None else Reshape.apply(b if batched(b) else expand(b, size), shape=(size * o,))
+    out = _call(Conv2dFunction, xg, wg, *(() if bg is None else (bg,)),
+                geom=geom._replace(groups=geom.groups * size))
+    out = Reshape.apply(out, shape=(n, size, o) + out._data.shape[2:])
+    return Permute.apply(out, axes=(1, 0, 2, 3, 4))
 
 
 def _matmul_shape(sa: tuple, sb: tuple) -> tuple:
