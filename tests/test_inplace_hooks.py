@@ -133,3 +133,28 @@ def test_anomaly_mode_lets_minus_inf_through_a_masked_softmax_and_catches_a_nan_
         w = tg.tensor([-1.0], requires_grad=True)
         with pytest.raises(RuntimeError, match="returned nan values in its 0th"), np.errstate(all="ignore"):
             w.sqrt().sum().backward()
+
+
+def test_explain_and_the_drawings_show_where_a_hook_changed_a_gradient():
+    import io
+
+    from tinygrad_edu import viz
+    w = tg.tensor(2.0, requires_grad=True)
+    y = w * 3
+    y.register_hook(lambda g: g * 10)
+    loss = y * y
+    out = io.StringIO()
+    tg.explain(loss, file=out)
+    assert "dL/dy = 6 + 6 = 12, replaced by a hook (register_hook) with 120" in out.getvalue()
+    assert "w.grad = 360" in out.getvalue()
+    w.grad = None
+    y = w * 3
+    y.register_hook(lambda g: g * 10)
+    (y * y).backward()
+    assert "grad 120 (set by a hook)" in viz.to_text(y * 1) or "(set by a hook)" in viz.to_dot(y)
+    out = io.StringIO()
+    w.grad = None
+    y = w * 3
+    y.register_hook(lambda g: None)  # looks, changes nothing: no mark
+    tg.explain(y * y, file=out, lang="zh")
+    assert "钩子" not in out.getvalue()

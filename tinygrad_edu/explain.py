@@ -45,6 +45,8 @@ _WORDS = {
         "constant": "constant", "upstream": "upstream", "local": "local", "to": "to {label}: ",
         "summed": "-> summed: ", "start": "   (the start: dL/dL = 1)",
         "used": "   ({label} is used {n} times: the gradients add up)",
+        "hook": ", replaced by a hook (register_hook) with {new}",
+        "leaf_hook": "   (a hook, register_hook, replaced the sum)",
         "leaves": "\nleaf gradients (added into .grad):",
         "unfused": ", unfused: ",
         "plus": "step +: dL/d({x} @ {w}^T) = upstream (the local derivative of + is 1)",
@@ -58,6 +60,8 @@ _WORDS = {
         "constant": "常量", "upstream": "上游", "local": "局部导数", "to": "传给 {label}：",
         "summed": "-> 求和：", "start": "  （起点：dL/dL = 1）",
         "used": "  （{label} 被用了 {n} 次：梯度相加）",
+        "hook": "，被钩子（register_hook）换成了 {new}",
+        "leaf_hook": "  （钩子 register_hook 换掉了这个和）",
         "leaves": "\n叶子节点的梯度（累加进 .grad）：",
         "unfused": "，拆开写：", "plus": "第 + 步：dL/d({x} @ {w}^T) = 上游（+ 的局部导数是 1）",
         "bias": "dL/d{b} = 上游沿批次求和 = ", "step": "第 @ 步：",
@@ -129,6 +133,7 @@ class ExplainRow:
     expression: str = ""
     constants: list = field(default_factory=list)  # (label, value) of inputs without gradient
     operands: list = field(default_factory=list)  # the labels of every positional input
+    hooked: bool = False  # a register_hook hook replaced the gradient that arrived
 
 
 class _Labels:
@@ -280,7 +285,8 @@ def explain(loss: Value, gradient: Any = None, retain_graph: bool = False, file:
     for key, leaf in leaves.items():
         grad = None if leaf.grad is None else leaf.grad.numpy()
         rows.append(ExplainRow(len(rows) + 1, "leaf", label(leaf), _data(leaf), grad,
-                               parts.get(key, []), [], is_leaf=True))
+                               parts.get(key, []), [], is_leaf=True,
+                               hooked=bool(leaf.__dict__.get("hooked"))))
     if show:
         _print(label(loss), rows, file or sys.stdout, unfuse, _WORDS[lang])
     return rows
@@ -295,7 +301,8 @@ def _row(step: int, v: Value, g: Any, grads: tuple, label: _Labels, parts: dict,
     out_sym, in_syms, rhs = _symbols(node, n)
     mapping = dict(zip(in_syms, labels)) | {out_sym: label(v)}
     row = ExplainRow(step, node.name(), label(v), _data(v), g, parts.pop(id(v), [g]),
-                     expression=_expression(node, labels), operands=labels)
+                     expression=_expression(node, labels), operands=labels,
+                     hooked=bool(v.__dict__.get("hooked")))
     name, shape = type(node).__name__, np.shape(_data(v))
     ones = np.ones(np.shape(g))
     local = node.backward(node, ones[()] if not ones.shape else ones)
@@ -360,10 +367,16 @@ def _print(loss_label: str, rows: list[ExplainRow], out: TextIO, unfuse: bool, w
             total = fmt(r.upstream, exact=True)
             if len(r.upstream_parts) > 1:
                 total = " + ".join(fmt(p, exact=True) for p in r.upstream_parts) + " = " + total
-            print(f"  {r.label}.grad = {total}", file=out)
+            hook = w["leaf_hook"] if r.hooked else ""
+            print(f"  {r.label}.grad = {total}{hook}", file=out)
 
 
 def _upstream_text(row: ExplainRow, loss_label: str, w: dict) -> str:
+    if row.hooked:  # what arrived, then what the hook made of it
+        arrived = sum(row.upstream_parts)
+        parts = " + ".join(fmt(p, max_items=4) for p in row.upstream_parts)
+        parts = f"{parts} = {fmt(arrived, max_items=4)}" if len(row.upstream_parts) > 1 else parts
+        return parts + w["hook"].format(new=fmt(row.upstream, max_items=4))
     if len(row.upstream_parts) > 1:
         return (" + ".join(fmt(p, max_items=4) for p in row.upstream_parts) + " = "
                 + fmt(row.upstream, max_items=4)

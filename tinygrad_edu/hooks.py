@@ -40,7 +40,9 @@ def add_hook(hooks: dict, fn: Callable[..., Any]) -> RemovableHandle:
 
 
 def run_hooks(v: Any, g: Any) -> Any:
-    """``g`` (v's complete gradient, numbers or a Value under create_graph) through v's hooks."""
+    """``g`` (v's complete gradient, numbers or a Value under create_graph) through v's hooks.
+    ``v.hooked`` says afterwards whether a hook replaced it (explain and the drawings show it)."""
+    v.__dict__["hooked"] = False
     for fn in list(v._hooks.values()):
         new = fn(g if isinstance(g, GraphValue) else v._from_op(g, None))
         if new is None:

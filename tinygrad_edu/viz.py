@@ -141,7 +141,8 @@ def _value_lines(v: Value, max_size: int, names: dict[int, str]) -> list[str]:
     else:
         grad = _grad(v)
         if grad is not None:
-            lines.append(f"grad {fmt(grad, max_items=max_size)}")
+            hooked = " (set by a hook)" if v.__dict__.get("hooked") else ""
+            lines.append(f"grad {fmt(grad, max_items=max_size)}{hooked}")
     return lines
 
 
@@ -237,6 +238,7 @@ def to_text(root: Value, max_size: int = 4, backward: bool = False) -> str:
         kind = "constant" if not v.requires_grad else "leaf" if v.grad_fn is None else _op_label(v.grad_fn)
         grad = _grad(v) if v.requires_grad else None
         tail = f"  grad {fmt(grad, max_items=max_size)}" if grad is not None else ""
+        tail += " (set by a hook)" if tail and v.__dict__.get("hooked") else ""
         if id(v) in seen:
             lines.append(f"{prefix}{branch}{kind}: {desc} (shared, see {seen[id(v)]})")
             continue
