@@ -135,3 +135,11 @@ def test_vmap_of_conv2d_and_per_sample_conv_gradients(groups, recwarn):
 def test_vmap_refuses_to_read_the_whole_batch():
     with pytest.raises(RuntimeError, match="numpy"):
         func.vmap(lambda a: a * float(a.numpy().sum()))(tg.ones(3, 2))
+
+
+def test_vmap_randomness():
+    with pytest.raises(RuntimeError, match="randomness error mode"):
+        func.vmap(lambda a: tg.nn.functional.dropout(a, 0.5))(tg.ones(2, 3))
+    out = func.vmap(lambda a: tg.nn.functional.dropout(a, 0.5), randomness="same")(tg.ones(3, 40))
+    assert set(np.unique(out.numpy())) == {0.0, 2.0} and (out.numpy() == out.numpy()[0]).all()
+    tg.randn(2)  # the generator works again after the vmap

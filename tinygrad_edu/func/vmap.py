@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from ..joins import stack
 from ..ops import Reshape
+from ..random import default_generator
 from ..value import Value
 from . import batching
 
@@ -28,7 +29,9 @@ def _size(args: tuple, dims: tuple) -> int:
 def vmap(func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
          chunk_size: int | None = None) -> Callable:
     """``func`` mapped over axis ``in_dims`` of its inputs, run as one batched computation;
-    results have the batch on axis ``out_dims``."""
+    results have the batch on axis ``out_dims``. ``randomness='error'`` refuses random draws from
+    the global generator inside; with 'same' a draw is made once, with a sample's shape, for every
+    sample. 'different' is accepted but acts as 'same' (draws see a sample's shape)."""
     if randomness not in ("error", "different", "same"):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                            f"Got {randomness}")
@@ -53,14 +56,27 @@ def vmap(func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = 
             a.movedim(d, 0).shape[1:]))) for a, d in zip(args, dims)]
         batching.install()
         batching._local.size = n
+        gen, draws = default_generator, default_generator.np
+        if randomness == "error":
+            gen.np = _NoRandomness()
         try:
             out = func(*inputs, **kwargs)
         finally:
+            gen.np = draws
             batching._local.size = 0
             batching.uninstall()
         return _unbatch(out, out_dims, n)
 
     return wrapper
+
+
+class _NoRandomness:
+    """The global generator's numpy generator while a vmap with randomness='error' runs."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("vmap: called random operation while in randomness error mode. Please either "
+                           "use the 'same' or 'different' randomness flags on vmap or perform the "
+                           "randomness operation out of vmap")
 
 
 def _unbatch(out: Any, out_dims: Any, n: int) -> Any:
