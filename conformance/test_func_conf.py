@@ -134,4 +134,8 @@ def test_errors_match_torch():
     check_raises(non_scalar, "scalar Tensor")
     check_raises(in_dims, "in_dims is not compatible")
     check_raises(item, ".item()")
+    def random(T):
+        T.vmap(lambda a: T.nn.functional.dropout(a, 0.5))(T.ones(2, 3))
+
     check_raises(sizes, "same size")
+    check_raises(random, "randomness error mode")
