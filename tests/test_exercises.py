@@ -70,6 +70,28 @@ while stack:
 return order
 """
 
+TOPO_RECURSIVE = """
+order, seen = [], set()
+def visit(node):
+    if id(node) not in seen:
+        seen.add(id(node))
+        for p in node.parents:
+            visit(p)
+        order.append(node)
+visit(root)
+return order
+"""
+
+VISIT_HELPER = """
+def _visit(node, order, seen):
+    if id(node) not in seen:
+        seen.add(id(node))
+        for p in node.parents:
+            _visit(p, order, seen)
+        order.append(node)
+    return order
+"""
+
 WALK = """
 grads[id(order[-1])] = 1.0
 for node in {order}:
@@ -198,11 +220,15 @@ WRONG = [
     ("exp_tanh", {**RIGHT["exp_tanh"], todo("backward of exp"): "return grad * out.data"}, ["tuple of one "
                                                                                             "gradient"]),
     ("accumulate", {}, ["SUM of both contributions", "`=` instead of `+=`"]),
-    ("topo_sort", {todo("topo_order"): "order, seen = [], set()\n"
-                             "def visit(node):\n    if id(node) not in seen:\n        seen.add(id(node))\n"
-                             "        for p in node.parents:\n            visit(p)\n"
-                             "        order.append(node)\nvisit(root)\nreturn order"},
-     ["RecursionError", "explicit stack"]),
+    ("topo_sort", {todo("topo_order"): TOPO_RECURSIVE}, ["`visit` calls itself", "explicit stack"]),
+    # raising Python's recursion limit lets the recursive search pass the deep chain: named, not passed
+    ("topo_sort", {todo("topo_order"): "import sys\nsys.setrecursionlimit(100000)\n" + TOPO_RECURSIVE},
+     ["recursion limit", "sys.setrecursionlimit", "explicit stack"]),
+    ("topo_sort", {"import numpy as np": "import sys\n\nimport numpy as np\n\nsys.setrecursionlimit(100000)",
+                   todo("topo_order"): TOPO_RECURSIVE}, ["recursion limit", "explicit stack"]),
+    ("topo_sort", {todo("topo_order"): "return _visit(root, [], set())",
+                   "Value.backward = backward": "Value.backward = backward\n\n\n" + VISIT_HELPER},
+     ["`_visit` calls itself"]),
     ("topo_sort", {todo("topo_order"): TOPO_RIGHT.replace("order.append(node)\n    elif", "pass\n    "
                                                                                           "elif").replace(
         "visited.add(id(node))", "visited.add(id(node))\n        order.append(node)")},
@@ -375,6 +401,16 @@ def test_typical_wrong_answer_fails_with_the_idea(name, replacements, words, tmp
     assert not ok, report
     for word in words:
         assert word in report, f"{word!r} not in:\n{report}"
+
+
+def test_topo_sort_check_leaves_the_recursion_limit_as_it_was(tmp_path):
+    before = sys.getrecursionlimit()
+    source = fill("topo_sort", {"import numpy as np": "import sys\n\nimport numpy as np\n\n"
+                                                      "sys.setrecursionlimit(100000)",
+                                todo("topo_order"): TOPO_RECURSIVE})
+    ok, report = grade("topo_sort", source, tmp_path)
+    assert not ok and "sys.setrecursionlimit" in report
+    assert sys.getrecursionlimit() == before
 
 
 def test_every_step_has_a_typical_wrong_answer_tested():

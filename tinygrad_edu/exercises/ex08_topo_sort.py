@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 import numpy as np
@@ -151,8 +153,56 @@ def check_orders(topo_order: Any, S: Any, deep: bool = True) -> None:
                             "visit every parent first, then append the node."))
 
 
+_LIMIT = sys.getrecursionlimit()  # Python's, before any learner's file is imported
+
+
+def _codes(fn: Any, module: Any) -> list[types.CodeType]:
+    """The code of fn, of the functions nested in it, and of the module's functions it calls."""
+    out: list[types.CodeType] = []
+    todo = [getattr(fn, "__code__", None)]
+    while todo:
+        code = todo.pop()
+        if not isinstance(code, types.CodeType) or code in out:
+            continue
+        out.append(code)
+        todo.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+        for name in code.co_names:
+            other = getattr(module, name, None)
+            if isinstance(other, types.FunctionType) and other.__module__ == module.__name__:
+                todo.append(other.__code__)
+    return out
+
+
+def check_no_recursion(sol: Any) -> None:
+    """topo_order must not recurse, and the learner's file must not raise Python's recursion limit: a
+    higher limit only moves the wall (a deep enough graph then overflows the C stack and kills Python)."""
+    limit = sys.getrecursionlimit()
+    codes = _codes(sol.topo_order, sol)
+    if limit != _LIMIT or any("setrecursionlimit" in c.co_names for c in codes):
+        sys.setrecursionlimit(_LIMIT)
+        raise CheckError(T(
+            "your file changes Python's recursion limit (sys.setrecursionlimit): a higher "
+            "limit only moves the wall, and a graph deep enough then overflows the C stack and crashes "
+            "Python itself. Remove it and write topo_order with an explicit stack (a list you push to "
+            "and pop from) instead of a recursive call.",
+            "你的文件改了 Python 的递归深度上限（sys.setrecursionlimit）：调高上限只是把墙"
+            "往后挪，图再深一些就会撑爆 C 栈，让 Python 本身崩溃。请删掉它，用显式的栈（一个可以压入、"
+            "弹出的列表）代替递归调用来写 topo_order。"))
+    for code in codes:
+        same = getattr(getattr(sol, code.co_name, None), "__code__", None) is code  # a module-level self-call
+        if code.co_name in code.co_freevars or code.co_name in code.co_names and same:
+            raise CheckError(T(
+                f"topo_order is recursive: `{code.co_name}` calls itself, so a graph deeper than Python's "
+                f"recursion limit (about 1000 levels) fails. This step asks for the same depth-first "
+                f"search with NO recursion: use an explicit stack (a list you push to and pop from).",
+                f"topo_order 是递归的：`{code.co_name}` 调用了它自己，所以比 Python 递归深度上限（大约 "
+                f"1000 层）更深的图会失败。这一步要的是同样的深度优先搜索，但不用递归：用显式的栈（一个可以"
+                f"压入、弹出的列表）。"))
+
+
 def check(sol: Any) -> None:
     owned(sol, "topo_order")
+    check_no_recursion(sol)
     check_orders(sol.topo_order, sol.Value, deep=True)
     x = sol.Value(1.5)
     y = x
