@@ -164,6 +164,12 @@ class Pinv(Function):
         k = _t(p) @ p @ _t(grad)
         return -(_t(p) @ grad @ _t(p)) + (m - a @ (p @ m)) + (k - (k @ p) @ a)
 
+    @staticmethod
+    def jvp(ctx, t):  # -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P  (Golub and Pereyra)
+        a, p = ctx.saved_values
+        pt, tt = _t(p), _t(t)
+        return -(p @ t @ p) + p @ pt @ tt - p @ pt @ tt @ a @ p + tt @ pt @ p - p @ a @ tt @ pt @ p
+
 
 class Cholesky(Function):
     """L = cholesky(A), lower triangular with L L^T = A (A symmetric positive-definite)."""
