@@ -52,3 +52,25 @@ def test_hooks_are_gone_after_the_level():
     with fwAD.dual_level():
         assert Function.__dict__["apply"] is not before
     assert Function.__dict__["apply"] is before
+
+
+def test_every_builtin_op_has_a_jvp_rule_and_a_users_op_gets_one_by_transposition():
+    from tinygrad_edu import ops
+
+    assert [n for n in ops.__all__ if not hasattr(getattr(ops, n), "jvp")] == []
+
+    class Cube(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_values
+            return grad * 3 * x * x
+
+    with fwAD.dual_level():
+        t = fwAD.unpack_dual(Cube.apply(fwAD.make_dual(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 0.5])))).tangent
+    np.testing.assert_allclose(t.numpy(), [3.0, 6.0])
+    assert not t.requires_grad
