@@ -242,6 +242,11 @@ WRONG = [
     ("backward_walk", {todo("gradients"): WALK.format(order="reversed(order)", acc="grads.get(id(parent), "
                                                                                    "0.0) + ")
          .replace("grads[id(order[-1])] = 1.0", "grads[id(order[-1])] = 0.0")}, ["seed"]),
+    # a Scalar not in the graph has no entry in grads: KeyError, explained
+    ("backward_walk", {todo("gradients"): WALK.format(order="reversed(order)", acc="grads.get(id(parent), "
+                                                                                   "0.0) + ")
+         .replace("grads.get(id(w), 0.0)", "grads[id(w)]")}, ["KeyError", "gradient is 0.0",
+                                                               ".get(id(v), 0.0)"]),
     ("unbroadcast", {**RIGHT["unbroadcast"],
                      todo("unbroadcast"): RIGHT["unbroadcast"][todo("unbroadcast")].replace(
                          ", keepdims=True", "")},
@@ -295,6 +300,10 @@ WRONG += [
      ["output first"]),
     ("chain_by_hand", {todo("backprop_by_hand"): "L._backward()\nd._backward()\ne._backward()"},
      ["L.grad = 1.0"]),
+    ("chain_by_hand", {todo("backprop_by_hand"): "L.grad = 1.0\nd._backward()\ne._backward()"},
+     ["is seeded", "L._backward() was not called"]),
+    ("chain_by_hand", {todo("backprop_by_hand"): "L.grad = 1.0\nL._backward()\ne._backward()"},
+     ["c got nothing", "d._backward() did not run"]),
     ("topo_order", {todo("visit"): "if node in visited:\n    return\nvisited.add(node)\norder.append(node)\n"
                                    "for p in node.parents:\n    visit(p)"}, ["comes before its parent"]),
     ("topo_order", {todo("visit"): "for p in node.parents:\n    visit(p)\norder.append(node)"}, ["listed "

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import SCALAR_ADD_MUL, CheckError, call, compare, matches
+from ._common import SCALAR_ADD_MUL, CheckError, T, call, compare, matches
 
 NAME = "backward_walk"
 TITLE = "The backward walk (reverse topological order)"
@@ -117,6 +117,23 @@ def _random_graph(S: Any, values: list[float], seed: int) -> tuple[Any, list]:
     return root, leaves
 
 
+def _no_key_error(name: str, gradients: Any, order: list, wrt: list) -> Any:
+    """The learner's gradients(order, wrt); a KeyError (a node read with grads[id(v)] that has no entry)
+    explained."""
+    try:
+        return gradients(order, wrt)
+    except KeyError as err:
+        raise CheckError(T(
+            f"gradients on {name} raised KeyError: {err} (an id(...) that is not a key of grads)\n  a "
+            f"Scalar that root does not depend on (like the Scalar not in the graph here) never gets an "
+            f"entry in grads: its gradient is 0.0. Read the gradients with grads.get(id(v), 0.0) instead "
+            f"of grads[id(v)], and skip a node of the walk that has no entry yet.",
+            f"在 {name} 上运行 gradients 抛出了 KeyError：{err}（一个不在 grads 键里的 id(...)）\n"
+            f"  root 不依赖的 Scalar（比如这里那个不在图中的 Scalar）在 grads 里永远没有条目："
+            f"它的梯度是 0.0。读取梯度时用 grads.get(id(v), 0.0)，不要用 grads[id(v)]；"
+            f"遍历中还没有条目的节点要跳过。")) from None
+
+
 def check(sol: Any) -> None:
     S = sol.Scalar
     x, y, z = S(3.0), S(-2.0), S(0.5)
@@ -140,7 +157,7 @@ def check(sol: Any) -> None:
         cases.append((f"a random graph of + and * (seed {seed})", root, leaves, expected))
     for name, root, wrt, expected in cases:
         order = _order(root)
-        got = call(f"gradients on {name}", sol.gradients, order, wrt)
+        got = call(f"gradients on {name}", _no_key_error, name, sol.gradients, order, wrt)
         if not isinstance(got, (list, tuple, np.ndarray)) or len(got) != len(wrt):
             raise CheckError(f"gradients on {name} should return a list of {len(wrt)} numbers, one per "
                                f"Scalar in wrt, received {got!r}")

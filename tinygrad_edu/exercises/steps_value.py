@@ -276,9 +276,21 @@ def _check_chain(sol: Any) -> None:
         dv = av * bv + cv
         want = [bv * fv, av * fv, fv, dv]
         got = [x.grad for x in xs]
-        if all(matches(g, 0.0) for g in got):
+        if all(matches(g, 0.0) for g in got) and not matches(L.grad, 1.0):
             tip = T("every grad is 0: start with L.grad = 1.0 (dL/dL), then call L._backward() first.",
                     "所有梯度都是 0：先设 L.grad = 1.0（dL/dL），再先调用 L._backward()。")
+        elif matches(got[3], 0.0):
+            tip = T("L.grad = 1.0 is seeded, but f got nothing: L._backward() was not called (or was called "
+                    "before the seed). Call L._backward() right after L.grad = 1.0, then d's, then e's.",
+                    "L.grad = 1.0 已经设好，但 f 什么也没得到：没有调用 L._backward()"
+                    "（或者在设种子之前就调用了）。"
+                    "设好 L.grad = 1.0 后紧接着调用 L._backward()，再调用 d 的，最后 e 的。")
+        elif matches(got[2], 0.0):
+            tip = T("f got its gradient but c got nothing: d._backward() did not run after L._backward() "
+                    "filled d.grad (it was not called, or called before L's). Call them output first: L, "
+                    "then d, then e.",
+                    "f 得到了梯度，c 却什么也没得到：L._backward() 填好 d.grad 之后，d._backward() 没有运行"
+                    "（没有调用，或者在 L 的之前调用了）。要从输出往回调用：先 L，再 d，最后 e。")
         elif matches(got[0], 0.0) and not matches(got[3], 0.0):
             tip = T("a and b got nothing: e._backward() ran before e.grad was filled. Call them output "
                     "first: L, then d, then e.",
