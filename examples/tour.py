@@ -48,9 +48,12 @@ EXAMPLES = [
      "分类器:micrograd 的双月牙示例(2-16-16-1 MLP,合页损失)"),
     ("digits", None, "Handwritten digits: an MLP and a small CNN (cross-entropy, Adam)",
      "手写数字:MLP 与小型卷积网络(交叉熵,Adam)"),
+    ("charlm", None, "A character-level language model: Embedding + GRU + Linear, truncated BPTT (short run)",
+     "字符级语言模型：Embedding + GRU + Linear，截断的随时间反向传播（短训练）"),
 ]
 KEYWORD_MAIN = {"moons", "digits"}  # main(fast=..., lang=..., out=...) instead of an argv list
 HAS_FAST = {"s003_minibatch"}  # the examples whose long runs --fast shortens
+SHORT_IN_TOUR = {"charlm"}  # always run in their short form (--fast) by the tour
 BAR = "=" * 100
 
 
@@ -121,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
             continue
         ex_args = ["--out", str(out), "--lang", lang, "--no-post"]
-        if args.fast and name in HAS_FAST:
+        if (args.fast and name in HAS_FAST) or name in SHORT_IN_TOUR:
             ex_args.append("--fast")
         module.main(ex_args)
         sys.stdout.flush()

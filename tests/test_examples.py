@@ -151,7 +151,7 @@ def test_tour_runs_everything_fast(tmp_path):
     res = subprocess.run([sys.executable, str(EXAMPLES / "tour.py"), "--fast", "--out", str(tmp_path)],
                          capture_output=True, text=True, check=True, timeout=300)
     for title in ("Seed 000, listing 1", "Seed 001", "Seed 002, listing 2", "Seed 003", "Seed 004",
-                  "Newton", "custom_op"):
+                  "Newton", "custom_op", "character-level language model"):
         assert title in res.stdout
     assert "Plots written:" in res.stdout
     res = subprocess.run([sys.executable, str(EXAMPLES / "tour.py"), "--only", "s004", "--out",
@@ -264,7 +264,7 @@ def test_tour_opens_with_explain_and_a_drawing_and_passes_lang(tmp_path):
     assert "计算图" in head and "链式法则" in head
     for seed in ("000", "001", "002", "003", "004"):
         assert out.count(f"原文（种子 {seed}）：") == 1
-    assert "plot written" not in out and out.count("图已保存：") == 15  # 11 + moons + 3 digits
+    assert "plot written" not in out and out.count("图已保存：") == 16  # 11 + moons + 3 digits + charlm
     assert "导览结束" in out and len(out.splitlines()) < 760  # under 700 before the two classifiers
 
 
