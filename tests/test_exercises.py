@@ -609,6 +609,39 @@ def test_bad_exercise_number_is_a_usage_error(bad, capsys):
     assert "usage:" in err and f"1 to {N}" in err
 
 
+def test_usage_errors_help_and_the_reset_advice_in_chinese(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["start", "99", "--lang", "zh"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "用法：" in err and "错误：" in err and "没有练习 99" in err, err
+    assert "there is no exercise" not in err and "usage:" not in err
+    with pytest.raises(SystemExit):
+        main(["--lang=zh", "check"])
+    assert "缺少这些参数：N" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["start", "--lang", "zh", "--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0 and "选项：" in out and "覆盖已有的文件" in out and "options" not in out
+    with pytest.raises(SystemExit):
+        main(["start", "99"])  # English again without the flag
+    assert "there is no exercise 99" in capsys.readouterr().err
+    assert main(["start", "3", str(tmp_path), "--lang", "zh"]) == 0
+    capsys.readouterr()
+    assert main(["start", "3", str(tmp_path), "--lang", "zh"]) == 1
+    err = capsys.readouterr().err
+    assert f"reset 3 {tmp_path} --lang zh" in err, err
+
+
+def test_list_lines_up_the_file_names_by_display_width(capsys):
+    import unicodedata
+    for lang in ("en", "zh"):
+        assert main(["list", "--lang", lang]) == 0
+        lines = capsys.readouterr().out.rstrip().splitlines()
+        columns = {sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:line.rindex(" ex")])
+                   for line in lines}
+        assert len(lines) == N and len(columns) == 1, (lang, columns)
+
+
 def _cli(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "tinygrad_edu.exercises", *args], cwd=cwd, env=env,
