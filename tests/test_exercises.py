@@ -422,6 +422,15 @@ def test_topo_sort_check_leaves_the_recursion_limit_as_it_was(tmp_path):
     assert sys.getrecursionlimit() == before
 
 
+def test_the_report_names_one_earlier_file_in_the_singular(tmp_path):
+    source = fill("add_mul_backward", {todo("backward of +"): "pass", todo("backward of *"): "pass"})
+    ok, report = grade("add_mul_backward", source, tmp_path)
+    assert not ok and "builds on your file ex03_value.py: if it does not" in report
+    ok, report = grade("add_mul_backward", source, tmp_path, lang="zh")
+    assert "如果它还没通过" in report
+    assert "__rmul__\n\n    def __init__" in ex.template(ex.number_of("value"))  # one blank line in a class
+
+
 def test_every_step_has_a_typical_wrong_answer_tested():
     assert {w[0] for w in WRONG} == set(NAMES)
 

@@ -203,9 +203,15 @@ def _run_check(n: int, directory: str | pathlib.Path, reference: bool) -> tuple[
         on = ""
         if built and not reference:
             files = ", ".join(filename(k) for k in built)
-            on = T(f"\n(this step builds on your files {files}: if one of them does not pass its own "
-                   f"check, fix it first)",
-                   f"\n（这一步建立在你的文件 {files} 之上：如果其中有文件还没通过它自己的检查，先改好它）")
+            if len(built) == 1:
+                on = T(f"\n(this step builds on your file {files}: if it does not pass its own check, fix it "
+                       f"first)",
+                       f"\n（这一步建立在你的文件 {files} 之上：如果它还没通过自己的检查，先改好它）")
+            else:
+                on = T(f"\n(this step builds on your files {files}: if one of them does not pass its own "
+                       f"check, fix it first)",
+                       f"\n（这一步建立在你的文件 {files} 之上："
+                       f"如果其中有文件还没通过它自己的检查，先改好它）")
         return False, T(f"{head}: not yet.\n{failure}{on}\n(stuck? python -m tinygrad_edu.exercises hint "
                         f"{n})",
                         f"{head}：还不对。\n{failure}{on}\n（卡住了？python -m tinygrad_edu.exercises "

@@ -180,7 +180,7 @@ def check(sol: Any) -> None:
 
 # ---- the Chinese texts and the hints, from the idea to the answer (the last one is HINT) -------
 
-TITLE_ZH = '反向遍历（按拓扑序的逆序），像 torch.autograd.grad 那样'
+TITLE_ZH = '反向遍历（按拓扑序的逆序）'
 IDEA_ZH = ("种子 d(root)/d(root) = 1，按拓扑序逆序走，"
            "把每个节点完整的梯度交给它的 backward_fn，结果累加到父节点的梯度上")
 TEXT_ZH = (

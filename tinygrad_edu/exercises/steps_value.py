@@ -24,7 +24,6 @@ class Value:
 
     __array_ufunc__ = None   # so that numpy_array * value calls Value's __rmul__
 
-
     def __init__(self, data, parents=(), op=""):
         self.data = np.asarray(data, dtype=np.float64)
         self.grad = np.zeros_like(self.data)   # d(output)/d(self), filled in later
