@@ -15,6 +15,9 @@ through time. Every few steps a line prints the mean loss and its perplexity (``
 many characters the model hesitates between). At the end the loss curve goes to
 examples/out/charlm_loss.png and the model writes a sample: each next character is drawn by
 ``torch.multinomial`` from ``softmax(logits / temperature)``, with a seeded ``torch.Generator``.
+The last tenth of the text is held out and scored at every print: the short run stops while the
+held-out loss still falls; the full run shows overfitting, the training loss falling towards zero
+(the sample then recites the text) while the held-out loss rises again after about step 100.
 
     python examples/charlm.py                    # 600 steps (about 15 s)
     python examples/charlm.py --fast             # 120 steps, a few seconds (the tour's short form)
@@ -54,8 +57,8 @@ TEXT = {
            "sample": "sample ({n} characters after the prompt {prompt!r}, temperature {temp}, "
                      "generator seed {seed}):",
            "xlabel": "Step", "ylabel": "Cross-entropy (nats per character)",
-           "per_step": "each step", "mean": "mean since the last print", "held_out": "held-out text",
-           "title": "Character-level GRU on {name}: training loss"},
+           "per_step": "each step", "mean": "mean between two prints", "held_out": "held-out text",
+           "title": "Character-level GRU on {name}: training and held-out loss"},
     "zh": {"data": "文本：{path}，共 {n} 个字符，词表是其中 {v} 个不同的字符",
            "split": "前 {train} 个字符用来训练；最后 {test} 个字符留出不训练，"
                     "用来看模型在没见过的文本上表现如何",
@@ -71,7 +74,7 @@ TEXT = {
            "sample": "生成样例（提示 {prompt!r} 之后 {n} 个字符，温度 {temp}，生成器种子 {seed}）：",
            "xlabel": "步数", "ylabel": "交叉熵（每字符，nats）",
            "per_step": "每一步", "mean": "两次打印之间的平均", "held_out": "留出文本",
-           "title": "{name} 上的字符级 GRU：训练损失"},
+           "title": "{name} 上的字符级 GRU：训练损失与留出文本上的损失"},
 }
 
 
@@ -175,7 +178,9 @@ def plot_loss(losses: list[float], printed: Printed, out: str, lang: str) -> Non
     text = TEXT[lang]
     fig = plt.figure(figsize=(7, 4))
     plt.plot(range(1, len(losses) + 1), losses, alpha=0.4, label=text["per_step"])
-    plt.plot([k for k, _, _ in printed], [m for _, m, _ in printed], "o-", label=text["mean"])
+    starts = [0] + [k for k, _, _ in printed[:-1]]  # each mean covers steps start+1 .. k: draw it mid-way
+    plt.plot([(a + 1 + k) / 2 for a, (k, _, _) in zip(starts, printed)], [m for _, m, _ in printed], "o-",
+             label=text["mean"])
     plt.plot([k for k, _, _ in printed], [t for _, _, t in printed], "s--", label=text["held_out"])
     plt.xlabel(text["xlabel"])
     plt.ylabel(text["ylabel"])
