@@ -577,6 +577,19 @@ def test_chinese_texts_use_full_width_punctuation(name):
         assert not bad, f"{name}: {text[max(0, bad.start() - 20): bad.end() + 20]!r}"
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_chinese_last_hint_keeps_no_english_prose(name):
+    """The code of the last hint stays code, but no English sentence, label or comment is left over
+    from the English hint."""
+    n = ex.number_of(name)
+    english = ex.hints(n)[-1].splitlines()
+    for line in ex.hints(n, "zh")[-1].splitlines():
+        if line in english:
+            assert not re.search(r"#.*?[A-Za-z]{3,} [a-z]{3,}", line), (name, line)  # an English comment
+            assert not re.match(r"\s*[A-Z][a-z]+ [a-z_]+ [a-z_]+", line), (name, line)  # an English sentence
+            assert not re.match(r"\s*[a-z_]+: ", line), (name, line)  # an English label, "forward: ..."
+
+
 def test_chinese_template_has_the_chinese_text(tmp_path, capsys):
     n = ex.number_of("backward")
     assert main(["start", str(n), str(tmp_path), "--lang", "zh"]) == 0

@@ -143,6 +143,13 @@ TEXT_ZH = (
     '\n任务：\n  1. unbroadcast(grad, shape)：把 grad 恰好求和回 shape。\n'
     '  2. mul_backward(a, b, grad)：可广播的数组 a、b 的 a * b 的梯度，各自是输入的形状。'
 )
+HINT_ZH = """    while grad.ndim > len(shape):                   # 1. 广播在前面加出来的轴
+        grad = grad.sum(axis=0)
+    for axis, size in enumerate(shape):             # 2. 被拉伸过的大小为 1 的轴
+        if size == 1 and grad.shape[axis] != 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+mul_backward：(unbroadcast(grad * b, np.shape(a)), unbroadcast(grad * a, np.shape(b)))。"""
+
 HINTS = [
     (
         'Each input element was copied to many places of the result; its gradient is the sum over those'
@@ -153,5 +160,5 @@ HINTS = [
         'd axes where the input has size 1 (sum them with keepdims=True).',
         '两种轴：前面多出来的轴（grad 轴数过多时就用 axis=0 求和掉），以及输入大小为 1 的轴（用 '
         'keepdims=True 求和）。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

@@ -142,6 +142,12 @@ TEXT_ZH = (
     '如果求和时没有 keepdims，那根轴已经消失了：先用 np.expand_dims 把它补回来，再广播。平均是和除以 n，\n'
     '所以梯度也除以 n。\n\n任务：写出 sum_backward 和 mean_backward。'
 )
+HINT_ZH = """    if axis is None: return np.broadcast_to(grad, shape).copy()
+    if not keepdims: grad = np.expand_dims(grad, axis)     # axis=1 时 (3,) -> (3, 1)
+    return np.broadcast_to(grad, shape).copy()
+不用 expand_dims 的话，numpy 会把 grad 和最后一个轴对齐，那是错的轴（或者直接报错）。
+mean_backward：同样的结果，再除以 shape[axis]（axis 为 None 时除以总元素数）。"""
+
 HINTS = [
     (
         'A sum adds each element once: every element gets the gradient of the sum it went into. What ha'
@@ -152,5 +158,5 @@ HINTS = [
         ' shape. For the mean divide by the number of elements summed.',
         '如果 keepdims 是 False，用 np.expand_dims 把轴补回来；再 np.broadcast_to 到输入的形状。'
         '平均要再除以参与求和的元素个数。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

@@ -101,6 +101,10 @@ TEXT_ZH = (
     '\n记不住公式时，就让形状对上：每个梯度都必须是它输入的形状。\n'
     '\n任务：写出 matmul_backward(A, B, grad)。'
 )
+HINT_ZH = """让形状来决定：A 是 (m, k)，B 是 (k, p)，grad 是 (m, p)。
+dL/dA 必须是 (m, k)：grad 和 B 的乘积里只有 grad @ B.T 是这个形状（(m, p) @ (p, k)）。
+dL/dB 必须是 (k, p)：A 和 grad 的乘积里只有 A.T @ grad 是这个形状（(k, m) @ (m, p)）。"""
+
 HINTS = [
     (
         "Each gradient has its input's shape. Which products of grad, A and B (maybe transposed) give t"
@@ -112,5 +116,5 @@ HINTS = [
         'dL/dA 是 (n, k)：grad 是 (n, m)，所以要乘一个 (m, k) 的东西：B 的转置。dL/dB 是 (k, m)：一个 (k, '
         'n) 的东西，也就是 A 的转置，乘以'
         ' grad。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

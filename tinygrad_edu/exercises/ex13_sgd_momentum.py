@@ -143,6 +143,14 @@ TEXT_ZH = (
     '        否则：    g = buf\n    p = p - lr * g\n'
     '\n任务：写出 sgd_step。第一步时 buf 是 None；返回新的参数和新的 buf（momentum 为 0 时 buf 为 None）。'
 )
+HINT_ZH = """PyTorch 的 torch.optim.SGD，对一个参数：
+    g = grad + weight_decay * param
+    if momentum != 0:
+        buf = g.copy() if buf is None else momentum * buf + (1 - dampening) * g
+        g = g + momentum * buf if nesterov else buf
+    return param - lr * g, buf
+注意第一步：buf 就等于 g，没有 dampening。"""
+
 HINTS = [
     (
         "Follow PyTorch's formula in the docstring line by line; the traps are the first step and the o"
@@ -155,5 +163,5 @@ HINTS = [
         '先把 weight_decay * param 加到 grad 上。有动量时：第一步（buf 为 None）buf 是 g 的拷贝；以后是 '
         'momentum * buf + (1 - da'
         'mpening) * g。然后用 buf 更新，nesterov 时用 g + momentum * buf。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]

@@ -142,6 +142,10 @@ TEXT_ZH = (
     '这里只允许从 tinygrad_edu 导入 Function：SiLU 要你自己写。\n'
     '\n任务：填写 forward 和 backward。'
 )
+HINT_ZH = """forward： ctx.save_for_backward(x); return x / (1 + np.exp(-x))      # x * sigmoid(x)
+backward：(x,) = ctx.saved_values; s = 1 / (1 + np.exp(-x))
+          return grad * (s + x * s * (1 - s))      # 乘积法则，再乘以上游梯度"""
+
 HINTS = [
     (
         'forward computes on numpy and saves what backward needs; backward multiplies the upstream grad'
@@ -154,5 +158,5 @@ HINTS = [
         'forward：ctx.save_for_backward(x)，然后用 np.exp 算 x 乘以 sigmoid(x)。backward：从 '
         'ctx.saved_values 取回 x'
         '，算出 s = sigmoid(x)，返回 grad 乘以 (s + x * s * (1 - s))。'),
-    (HINT, HINT),
+    (HINT, HINT_ZH),
 ]
