@@ -590,6 +590,39 @@ def test_chinese_last_hint_keeps_no_english_prose(name):
             assert not re.match(r"\s*[a-z_]+: ", line), (name, line)  # an English label, "forward: ..."
 
 
+def _code_tokens(source: str) -> list:
+    """The tokens of source without its comments, its docstrings as one placeholder."""
+    import io
+    import tokenize
+    out = []
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            continue
+        out.append("DOC" if tok.type == tokenize.STRING and tok.string.startswith('"""') else tok.string)
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_chinese_template_translates_docstrings_and_comments_and_keeps_the_code(name):
+    n = ex.number_of(name)
+    zh, en = ex.template(n, "zh"), ex.template(n)
+    assert _code_tokens(zh) == _code_tokens(en)
+    body = zh[zh.index('"""', 3) + 3:]
+    texts = re.findall(r'"""(.*?)"""', body, re.S) + re.findall(r"#([^\n]*)", body)
+    for text in texts:
+        # Chinese, or only code and maths (TODO, d/dx sin(x**2), id(node) -> d root / d node)
+        assert re.search(HAN, text) or not re.search(r"[A-Za-z]{3,} [a-z]{3,}", text), (name, text)
+        bad = ASCII_PUNCT.search(text)
+        assert not bad, f"{name}: {text[max(0, bad.start() - 20): bad.end() + 20]!r}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_chinese_template_answered_passes(name, tmp_path):
+    n = ex.number_of(name)
+    ok, report = grade(name, fill_todos(ex.template(n, "zh"), ex.exercise(n).SOLUTION), tmp_path, lang="zh")
+    assert ok, report
+
+
 def test_chinese_template_has_the_chinese_text(tmp_path, capsys):
     n = ex.number_of("backward")
     assert main(["start", str(n), str(tmp_path), "--lang", "zh"]) == 0

@@ -48,6 +48,7 @@ from . import (
 )
 from ._common import CheckError, T, fill, get_lang, load_file, load_source, set_lang
 from ._zh_reports import translate
+from ._zh_templates import translate_template
 
 __all__ = ["EXERCISES", "exercise", "filename", "template", "reference_source", "load_reference",
            "run_check", "hints", "number_of", "numbered", "set_lang", "get_lang"]
@@ -97,7 +98,8 @@ def numbered(text: str) -> str:
 
 def template(n: int, lang: str = "en") -> str:
     """Step ``n``'s template: its step numbers and the module names of the learner's earlier files
-    filled in; with ``lang="zh"`` its docstring is the Chinese text."""
+    filled in; with ``lang="zh"`` its docstring is the Chinese text, and so are the docstrings and
+    comments of its code (the code itself is the same)."""
     ex = exercise(n)
     text = re.sub(r"\[\[(\w+)\]\]", _module, numbered(ex.TEMPLATE))
     text = re.sub(r"exercises check \d+", f"exercises check {n}", text)
@@ -105,7 +107,8 @@ def template(n: int, lang: str = "en") -> str:
     if lang == "zh" and text.startswith('"""'):
         end = text.index('"""', 3) + 3
         text = (f'"""练习 {n}：{ex.TITLE_ZH}\n\n{numbered(ex.TEXT_ZH)}\n\n'
-                f'检查：python -m tinygrad_edu.exercises check {n} --lang zh\n"""' + text[end:])
+                f'检查：python -m tinygrad_edu.exercises check {n} --lang zh\n"""'
+                + translate_template(text[end:]))
     return text
 
 
