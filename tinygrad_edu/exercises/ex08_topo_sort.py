@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import pathlib
 import sys
 import types
 from typing import Any
@@ -173,12 +175,28 @@ def _codes(fn: Any, module: Any) -> list[types.CodeType]:
     return out
 
 
+def _calls_setrecursionlimit(source: str) -> bool:
+    """Whether the source names setrecursionlimit in its code (not in a comment or a string)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return any(isinstance(node, ast.Attribute) and node.attr == "setrecursionlimit"
+               or isinstance(node, ast.Name) and node.id == "setrecursionlimit"
+               or isinstance(node, ast.alias) and node.name == "setrecursionlimit" for node in ast.walk(tree))
+
+
 def check_no_recursion(sol: Any) -> None:
     """topo_order must not recurse, and the learner's file must not raise Python's recursion limit: a
     higher limit only moves the wall (a deep enough graph then overflows the C stack and kills Python)."""
-    limit = sys.getrecursionlimit()
     codes = _codes(sol.topo_order, sol)
-    if limit != _LIMIT or any("setrecursionlimit" in c.co_names for c in codes):
+    try:  # the learner's file; gone for a reference solution (its temporary folder is removed)
+        source = pathlib.Path(sol.__file__).read_text(encoding="utf-8")
+    except (OSError, TypeError, AttributeError, UnicodeDecodeError):
+        source = ""
+    changed = sys.getrecursionlimit() != _LIMIT
+    if (_calls_setrecursionlimit(source) or any("setrecursionlimit" in c.co_names for c in codes)
+            or changed and not source):
         sys.setrecursionlimit(_LIMIT)
         raise CheckError(T(
             "your file changes Python's recursion limit (sys.setrecursionlimit): a higher "
