@@ -60,3 +60,14 @@ def test_every_function_with_a_dim_also_takes_numpys_axis():
     assert x.argmax(axis=1).tolist() == [1, 0] and tg.cumsum(x, axis=0).tolist() == [[1.0, 5.0], [4.0, 7.0]]
     with pytest.raises(TypeError, match="given twice"):
         x.argmax(dim=0, axis=0)
+
+
+def test_relu_in_place_and_half_floats_as_pytorch_spells_them():
+    relu = tg.nn.ReLU(inplace=True)
+    x = tg.tensor([-1.0, 2.0], requires_grad=True)
+    h = x * 1.0
+    y = relu(h)
+    assert y is h and y.tolist() == [0.0, 2.0] and repr(relu) == "ReLU(inplace=True)"
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0]
+    assert tg.zeros(2, dtype=tg.half).dtype == np.float16 and tg.float16 is tg.half

@@ -180,7 +180,7 @@ __all__ += ["linalg", "block_diag", "cartesian_prod", "cdist", "chain_matmul", "
 from .creation import ByteTensor, CharTensor, ShortTensor, asarray, logspace, scalar_tensor  # noqa: E402
 from .creation import range_ as range  # noqa: E402, A004
 from .device import accelerator  # noqa: E402
-from .dtypes import dtype, int8, int16, short, uint8, uint16, uint32, uint64  # noqa: E402
+from .dtypes import dtype, float16, half, int8, int16, short, uint8, uint16, uint32, uint64  # noqa: E402
 from .random import default_generator  # noqa: E402
 from .state import inference_mode, is_inference_mode_enabled  # noqa: E402
 from .surface import *  # noqa: E402, F403
@@ -189,7 +189,8 @@ from .surface import __all__ as _surface_all  # noqa: E402
 int = int32  # noqa: A001 - torch.int is int32
 __all__ += [n for n in _surface_all if n not in __all__] + [
     "ByteTensor", "CharTensor", "ShortTensor", "asarray", "logspace", "scalar_tensor", "range",
-    "accelerator", "dtype", "int8", "int16", "short", "int", "uint8", "uint16", "uint32", "uint64",
+    "accelerator", "dtype", "float16", "half", "int8", "int16", "short", "int", "uint8", "uint16", "uint32",
+    "uint64",
     "default_generator", "inference_mode", "is_inference_mode_enabled"]
 
 from .functions import *  # noqa: E402, F403 - the twins: torch.f(x, ...) is x.f(...) (functions.py)

@@ -8,12 +8,14 @@ import numpy as np
 
 from .state import GraphValue
 
-__all__ = ["as_data", "set_default_dtype", "get_default_dtype", "check_float_for_grad", "float32",
+__all__ = ["float16", "half", "as_data", "set_default_dtype", "get_default_dtype", "check_float_for_grad",
+           "float32",
            "float64", "int64", "int32", "bool_", "format_data", "int16", "int8", "uint8", "uint16",
            "uint32", "uint64", "short", "dtype"]
 
 float32 = np.float32
 float64 = np.float64
+float16 = half = np.float16  # storage and arithmetic as numpy's half floats
 int64 = np.int64
 int32 = np.int32
 int16 = short = np.int16

@@ -39,10 +39,17 @@ class Linear(Module):
 
 
 class ReLU(Module):
-    """max(x, 0), with gradient 0 at x == 0."""
+    """max(x, 0), with gradient 0 at x == 0. ``inplace=True`` writes the result into ``x``."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
 
     def forward(self, x: Value) -> Value:
-        return x.relu()
+        return x.relu_() if self.inplace else x.relu()
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Sigmoid(Module):
