@@ -362,6 +362,27 @@ WRONG += [
     ("train_moons", {**RIGHT["train_moons"],
                      todo("one training step"): "opt.zero_grad()\nloss.backward()\nopt.step()"},
      ["1.0 - 0.9 * k / 100"]),
+    ("dual_numbers", {**RIGHT["dual_numbers"], todo("mul"): "return Dual(self.value * other.value, "
+                                                            "self.tangent * other.value)"},
+     ["product rule has two terms"]),
+    ("dual_numbers", {**RIGHT["dual_numbers"], todo("mul"): "return Dual(self.value * other.value, "
+                                                            "self.tangent * other.tangent)"},
+     ["do not multiply each other"]),
+    ("dual_numbers", {**RIGHT["dual_numbers"], todo("sin"): "return Dual(math.sin(x.value), "
+                                                            "math.cos(x.value))"},
+     ["by the tangent (the chain rule)"]),
+    ("dual_numbers", {**RIGHT["dual_numbers"], todo("derivative"): "return f(Dual(x)).tangent"},
+     ["seed the tangent to 1"]),
+    ("dual_numbers", {**RIGHT["dual_numbers"], todo("derivative"): "return f(Dual(x, 0.5)).tangent"},
+     ["seed the tangent to 1"]),
+    ("jvp_rule", {todo("jvp"): "return t"}, ["softplus'(x) = sigmoid(x)"]),
+    ("jvp_rule", {todo("jvp"): "(x,) = ctx.saved_values\nreturn 1 / (1 + (-x).exp())"},
+     ["TIMES the tangent"]),
+    ("jvp_rule", {todo("jvp"): "(x,) = ctx.saved_values\nreturn t * (1 + x.exp()).log()"},
+     ["not softplus(x)"]),
+    ("jvp_rule", {todo("jvp"): "(x,) = ctx.saved_values\n"
+                               "return t.detach().numpy() / (1 + np.exp(-x.detach().numpy()))"},
+     ["no graph", "tensor ops"]),
 ]
 
 
@@ -437,10 +458,10 @@ def test_every_step_has_a_typical_wrong_answer_tested():
 
 def test_the_path_builds_one_engine_and_ends_with_the_two_training_runs():
     assert N >= 30
-    assert NAMES[-2:] == ["train_seed001", "train_moons"]
+    assert NAMES[-4:] == ["train_seed001", "train_moons", "dual_numbers", "jvp_rule"]
     assert NAMES[:3] == ["numerical", "chain_rule", "value"]
     # the moons step imports, through the learner's files, every engine step from the Value on
-    chain = [ex.filename(k) for k in ex.needs(N)]
+    chain = [ex.filename(k) for k in ex.needs(ex.number_of("train_moons"))]
     for name in ("value", "add_mul_backward", "topo_order", "backward", "topo_sort", "value_pow",
                  "value_arith", "value_exp_log", "value_tanh_relu", "unbroadcast", "value_broadcast",
                  "sum_mean", "value_sum_mean", "matmul", "value_matmul", "module_linear", "mlp", "sgd",
@@ -478,6 +499,14 @@ from tinygrad_edu.nn.functional import silu as SiLU
     ("value", "from tinygrad_edu import Tensor as Value\n", ["imports tinygrad_edu (Tensor)", "WRITE the "
                                                                                               "piece"]),
     ("backward", "import torch\n", ["imports torch"]),
+    ("jvp_rule", "from tinygrad_edu import Function\nfrom tinygrad_edu.ops import Softplus\n",
+     ["imports tinygrad_edu.ops"]),
+    ("jvp_rule", "from tinygrad_edu import Function\n"
+                 "from tinygrad_edu.autograd.forward_ad import jvp_by_transpose\n\n"
+                 "class Softplus(Function):\n    jvp = staticmethod(jvp_by_transpose)\n",
+     ["imports tinygrad_edu.autograd.forward_ad"]),
+    ("dual_numbers", "from tinygrad_edu.autograd.forward_ad import make_dual as Dual\n",
+     ["imports tinygrad_edu"]),
     ("numerical", "import numpy as np\n\ndef numerical_derivative(f, x, h=1e-5):\n"
                   "    return np.gradient([f(x - h), f(x), f(x + h)], h)[1]\n",
      ["np.gradient may not be used"]),

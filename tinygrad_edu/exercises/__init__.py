@@ -41,6 +41,7 @@ from . import (
     ex13_sgd_momentum,
     ex14_custom_op,
     steps_arrays,
+    steps_forward,
     steps_nn,
     steps_ops,
     steps_train,
@@ -64,6 +65,7 @@ EXERCISES: list[Any] = [
     steps_nn.MODULE, steps_nn.MLP, steps_nn.SGD, ex13_sgd_momentum, steps_nn.MOMENTUM,
     ex14_custom_op,
     steps_train.SEED001, steps_train.MOONS,
+    steps_forward.DUAL, steps_forward.JVP_RULE,
 ]
 
 
@@ -224,8 +226,9 @@ def _run_check(n: int, directory: str | pathlib.Path, reference: bool) -> tuple[
         nxt = T(f"Next: python -m tinygrad_edu.exercises start {n + 1}",
                 f"下一步：python -m tinygrad_edu.exercises start {n + 1} --lang zh")
     else:
-        nxt = T("That was the last one: you have built an autograd engine, piece by piece, and trained "
-                "two models with it.", "这是最后一步：你一块一块地搭出了一个自动微分引擎，"
-                                       "并用它训练了两个模型。")
+        nxt = T("That was the last one: you have built an autograd engine, piece by piece, trained "
+                "two models with it, and pushed tangents forward as well.",
+                "这是最后一步：你一块一块地搭出了一个自动微分引擎，用它训练了两个模型，"
+                "还把切向量向前推了。")
     idea = f"思路：{ex.IDEA_ZH}。" if zh else f"The idea: {ex.IDEA}."
     return True, T(f"{head}: correct, well done!\n{idea}\n{nxt}", f"{head}：正确，做得好！\n{idea}\n{nxt}")
