@@ -143,3 +143,23 @@ def test_vmap_randomness():
     out = func.vmap(lambda a: tg.nn.functional.dropout(a, 0.5), randomness="same")(tg.ones(3, 40))
     assert set(np.unique(out.numpy())) == {0.0, 2.0} and (out.numpy() == out.numpy()[0]).all()
     tg.randn(2)  # the generator works again after the vmap
+
+
+def test_jvp_of_a_user_ops_apply_passed_directly_uses_its_rule():
+    from tinygrad_edu import Function
+    from tinygrad_edu.func import jvp
+
+    class Sq(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_values
+            return g * 2 * x
+
+    x, t = tg.tensor([1.0, 2.0]), tg.tensor([1.0, 0.5])
+    _, tangent = jvp(Sq.apply, (x,), (t,))  # the bound apply, taken before the dual level opens
+    assert tangent.tolist() == [2.0, 2.0]

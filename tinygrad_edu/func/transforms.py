@@ -172,6 +172,8 @@ def jvp(func: Callable, primals: Sequence[Any], tangents: Sequence[Any], *, has_
     level = fwAD.enter_dual_level()
     try:
         duals = [fwAD.make_dual(p, t, level=level) for p, t in zip(primals, tangents)]
+        if getattr(func, "__name__", "") == "apply" and isinstance(getattr(func, "__self__", None), type):
+            func = func.__self__.apply  # Op.apply taken before the level: look it up again
         out, aux = _split_aux(func(*duals), has_aux, "jvp")
         _check_out(out, "jvp", scalar=False)
         t = fwAD.tangent_of(out, level)
