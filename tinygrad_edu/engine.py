@@ -142,7 +142,7 @@ def _walk(heap: list, found: dict[int, list], retain_graph: bool, create_graph: 
         if v._hooks:  # register_hook: they see (and may replace) v's whole gradient
             g = run_hooks(v, g)
         node._acc, node.received = None, None if create_graph else g  # received: for drawings
-        if (v._retains_grad if every else id(v) in collect) and v.grad_fn is node:
+        if (v._retains_grad if every else id(v) in collect) and (v.grad_fn or v._detached) is node:
             _add(found, v, g)  # (not an earlier node of a value changed in place since)
         if not saved:
             grads = node.backward(node, g)
