@@ -128,6 +128,19 @@ def pad_by_mode(x: Value, padding: tuple, mode: str) -> Value:
     return x[..., rows[:, None], cols[None, :]]
 
 
+def check_conv_args(in_channels: int, out_channels: int, groups: int, padding_mode: str) -> None:
+    """PyTorch's checks of a convolution layer's arguments (every Conv and ConvTranspose)."""
+    if groups <= 0:
+        raise ValueError("groups must be a positive integer")
+    if in_channels % groups:
+        raise ValueError("in_channels must be divisible by groups")
+    if out_channels % groups:
+        raise ValueError("out_channels must be divisible by groups")
+    if padding_mode not in _PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {{'replicate', 'circular', 'reflect', "
+                         f"'zeros'}}, but got padding_mode='{padding_mode}'")
+
+
 class Conv2d(Module):
     """2-D convolution layer, as ``torch.nn.Conv2d``.
 
@@ -140,15 +153,7 @@ class Conv2d(Module):
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros", dtype: Any = None) -> None:
         super().__init__()
-        if groups <= 0:
-            raise ValueError("groups must be a positive integer")
-        if in_channels % groups:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups:
-            raise ValueError("out_channels must be divisible by groups")
-        if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {{'replicate', 'circular', 'reflect', "
-                             f"'zeros'}}, but got padding_mode='{padding_mode}'")
+        check_conv_args(in_channels, out_channels, groups, padding_mode)
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size = pair(kernel_size, "kernel_size")
         self.stride, self.dilation = pair(stride, "stride"), pair(dilation, "dilation")

@@ -19,7 +19,7 @@ from ..dtypes import get_default_dtype
 from ..ops.conv import ConvGeometry, ConvTranspose2dFunction
 from ..value import Value
 from . import init
-from .conv import conv2d
+from .conv import check_conv_args, conv2d
 from .module import Module
 from .padding import pad
 from .parameter import Parameter
@@ -204,7 +204,6 @@ def conv_transpose3d(input: Value, weight: Value, bias: Value | None = None, str
     return total if input.ndim == 5 else total.squeeze(0)
 
 
-_MODES = ("zeros", "reflect", "replicate", "circular")
 _PAD_MODE = {"reflect": "reflect", "replicate": "replicate", "circular": "circular"}
 
 
@@ -221,15 +220,7 @@ class _ConvNd(Module):
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None, *,
                  output_padding: Any = 0) -> None:
         super().__init__()
-        if groups <= 0:
-            raise ValueError("groups must be a positive integer")
-        if in_channels % groups:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups:
-            raise ValueError("out_channels must be divisible by groups")
-        if padding_mode not in _MODES:
-            raise ValueError(f"padding_mode must be one of {{'replicate', 'circular', 'reflect', "
-                             f"'zeros'}}, but got padding_mode='{padding_mode}'")
+        check_conv_args(in_channels, out_channels, groups, padding_mode)
         nd = self.nd
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size = ntuple(kernel_size, nd, "kernel_size")
